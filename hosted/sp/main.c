@@ -1,0 +1,133 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * tzshare-sp: the default secure partition. Services:
+ *  - echo: DIRECT_REQ2 to TZS_UUID_ECHO returns x4..x17 unchanged; any
+ *    DIRECT_REQ that is not a command below returns x3..x7 unchanged.
+ *  - memory reader: DIRECT_REQ TZS_SP_CMD_MEM_READ retrieves a transaction,
+ *    prints its first bytes as text to stderr ("[sp 0x8001] ..."), and
+ *    relinquishes it (see <tzshare/sp.h> for the registers).
+ * DIRECT_REQ2 to the virtio-msg bus UUID is declared by the platform but
+ * not served yet: it answers x4 = FFA_NOT_SUPPORTED.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include <tzshare/platform.h>
+#include <tzshare/sp.h>
+
+#define READ_DEFAULT 64u
+#define READ_MAX 4096u
+
+static void echo_req(const struct tzs_sp_req *req, struct ffa_regs *resp,
+		     void *arg)
+{
+	unsigned int i = 0;
+
+	(void)arg;
+	if (req->req2) {
+		for (i = 4; i < FFA_REG_COUNT; i++) {
+			resp->x[i] = req->in->x[i];
+		}
+		return;
+	}
+	for (i = 3; i <= 7; i++) {
+		resp->x[i] = req->in->x[i];
+	}
+}
+
+static void bus_req(const struct tzs_sp_req *req, struct ffa_regs *resp,
+		    void *arg)
+{
+	(void)req;
+	(void)arg;
+	resp->x[4] = (uint32_t)FFA_NOT_SUPPORTED;
+}
+
+/* Printable prefix of @p up to @len bytes or the first NUL. */
+static size_t text_len(const uint8_t *p, size_t len)
+{
+	size_t i = 0;
+
+	for (i = 0; i < len && p[i]; i++) {
+	}
+	return i;
+}
+
+static void mem_read(const struct tzs_sp_req *req, struct ffa_regs *resp,
+		     void *arg)
+{
+	struct tzs_mem_retrieve_args a;
+	struct tzs_mem_map *m = NULL;
+	char text[READ_MAX + 1];
+	size_t want = req->in->x[7] ? req->in->x[7] : READ_DEFAULT, n = 0,
+	       i = 0;
+	int rc = 0;
+
+	(void)arg;
+	memset(&a, 0, sizeof(a));
+	a.handle = req->in->x[4];
+	a.tag = req->in->x[5];
+	a.owner = (uint16_t)req->in->x[6];
+	a.kind = (enum ffa_mem_kind)((req->in->x[6] >> 16) & 0xFF);
+	if (!a.kind) {
+		a.kind = FFA_MEM_KIND_SHARE;
+	}
+	a.perms = FFA_PERM_DATA_RO;
+	if (a.kind != FFA_MEM_KIND_SHARE) {
+		a.perms |= FFA_PERM_INSTR_NX;
+	}
+	rc = tzs_ep_mem_retrieve(req->vcpu, &a, &m);
+	if (rc) {
+		tzs_sp_log(req->ep, "mem read 0x%llx: retrieve %s",
+			   (unsigned long long)a.handle, ffa_error_name(rc));
+		resp->x[3] = (uint32_t)rc;
+		return;
+	}
+	if (want > READ_MAX) {
+		want = READ_MAX;
+	}
+	if (want > m->page_count * 4096) {
+		want = m->page_count * 4096;
+	}
+	/* Copy out of shared memory first, then look at the copy. */
+	memcpy(text, m->va, want);
+	n = text_len((const uint8_t *)text, want);
+	for (i = 0; i < n; i++) {
+		if ((unsigned char)text[i] < 0x20 || text[i] == 0x7f) {
+			text[i] = '.';
+		}
+	}
+	text[n] = '\0';
+	tzs_sp_print(req->ep, "%s", text);
+	rc = a.kind == FFA_MEM_KIND_DONATE ?
+		     (tzs_ep_mem_unmap(req->ep, m), FFA_OK) :
+		     tzs_ep_mem_relinquish(req->vcpu, m, 0);
+	resp->x[3] = (uint32_t)rc;
+	resp->x[4] = n;
+}
+
+int main(int argc, char **argv)
+{
+	const struct tzs_sp_service services[] = {
+		{
+			.name = "echo",
+			.uuid = TZS_UUID_ECHO,
+			.req_any = true,
+			.fn = echo_req,
+		},
+		{
+			.name = "virtio-msg-bus",
+			.uuid = TZS_UUID_VIRTIO_MSG_BUS,
+			.fn = bus_req,
+		},
+		{
+			.name = "mem-read",
+			.cmd_first = TZS_SP_CMD_MEM_READ,
+			.cmd_last = TZS_SP_CMD_MEM_READ,
+			.fn = mem_read,
+		},
+	};
+
+	return tzs_sp_main(argc, argv, services,
+			   sizeof(services) / sizeof(services[0]));
+}

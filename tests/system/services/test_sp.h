@@ -1,0 +1,63 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * tzshare-test-sp: commands a system test drives over DIRECT_REQ_64.
+ * x3 = command; the response carries x3 = FF-A status (as u32) and results
+ * in x4.. Anything else is echoed (x3..x7); DIRECT_REQ2 to TSP_UUID echoes
+ * x4..x17.
+ *
+ *   RETRIEVE    x4 handle, x5 tag, x6 = owner [15:0] | kind [23:16] |
+ *               TSP_RF_* [31:24]         -> x4 pages mapped
+ *   WRITE       x4 handle, x5 seed       -> x4 pages written (tsp_word())
+ *   CHECKSUM    x4 handle                -> x4 tsp_checksum() of the window
+ *   RELINQUISH  x4 handle, x5 flags      -> (status of FFA_MEM_RELINQUISH)
+ *   MAPPED      -                        -> x4 transactions, x5 pages held
+ *   CRASH       -                        -> abort(): no response
+ *   FORGET      x4 handle                -> unmap without relinquish
+ */
+#ifndef TZS_TEST_SP_H
+#define TZS_TEST_SP_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define TSP_CMD_RETRIEVE 0x54530001u
+#define TSP_CMD_WRITE 0x54530002u
+#define TSP_CMD_CHECKSUM 0x54530003u
+#define TSP_CMD_RELINQUISH 0x54530004u
+#define TSP_CMD_MAPPED 0x54530005u
+#define TSP_CMD_CRASH 0x54530006u
+#define TSP_CMD_FORGET 0x54530007u
+
+#define TSP_RF_BYPASS (1u << 0) /* multi-borrower: list only ourselves */
+#define TSP_RF_RO (1u << 1) /* request read-only access */
+
+#define TSP_UUID_STR "5e57c0de-7e57-4c0d-8e57-00000000c0de"
+static const uint8_t TSP_UUID[16] = { 0x5e, 0x57, 0xc0, 0xde, 0x7e, 0x57,
+				      0x4c, 0x0d, 0x8e, 0x57, 0x00, 0x00,
+				      0x00, 0x00, 0xc0, 0xde };
+
+/* The pattern WRITE stores: one u64 per 8 bytes, by page and offset. */
+static inline uint64_t tsp_word(uint64_t seed, uint64_t page, uint64_t off)
+{
+	uint64_t x = seed ^ (page << 20) ^ off;
+
+	x ^= x >> 33;
+	x *= 0xff51afd7ed558ccdull;
+	x ^= x >> 33;
+	return x;
+}
+
+/* FNV-1a over @len bytes. */
+static inline uint64_t tsp_checksum(const uint8_t *p, size_t len)
+{
+	uint64_t h = 0xcbf29ce484222325ull;
+	size_t i = 0;
+
+	for (i = 0; i < len; i++) {
+		h ^= p[i];
+		h *= 0x100000001b3ull;
+	}
+	return h;
+}
+
+#endif /* TZS_TEST_SP_H */
