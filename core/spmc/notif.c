@@ -148,6 +148,23 @@ static void reported_trim(struct spmc_notif *n)
 	}
 }
 
+/*
+ * Bits about to become pending that were not pending are news for INFO_GET.
+ * Dropping them from info_reported_* here (rather than relying on every
+ * path that clears pending state to trim) keeps them listable even after
+ * RX_RELEASE or an abort cleared pending bits behind notif.c's back.
+ */
+static void mark_new(struct spmc_notif *n, bool per_vcpu, unsigned int v,
+		     uint64_t bits)
+{
+	if (per_vcpu) {
+		n->info_reported_vcpu[v] &= ~(bits & ~vcpu_pending(n, v));
+	} else {
+		n->info_reported_global &=
+			~(bits & ~(n->pending_from_sp | n->pending_from_vm));
+	}
+}
+
 static bool global_unreported(const struct spmc_notif *n)
 {
 	uint64_t g = n->pending_from_sp | n->pending_from_vm;
@@ -257,6 +274,7 @@ void spmc_notif_framework_pend(struct spmc *spmc, struct spmc_partition *p,
 	if (!notif_enabled(p) || bits == 0) {
 		return;
 	}
+	p->notif.info_reported_fw &= ~(bits & ~p->notif.fw_pending_spm);
 	p->notif.fw_pending_spm |= bits;
 	pending_signal(spmc, p, delay_sri, out);
 }
@@ -626,6 +644,7 @@ void spmc_notif_set(struct spmc *spmc, struct spmc_partition *p,
 		return;
 	}
 	n = &r->notif;
+	mark_new(n, (flags & NOTIF_FLAG_PER_VCPU) != 0, vcpu, bits);
 	if (flags & NOTIF_FLAG_PER_VCPU) {
 		if (is_sp(p)) {
 			n->pending_vcpu_from_sp[vcpu] |= bits;
