@@ -57,7 +57,7 @@ TEST_SP := $(if $(SERVICE_SRCS),$(O)/bin/tzshare-test-sp)
 TEST_BINS := $(TEST_SRCS:%.c=$(O)/%)
 BENCH_BINS := $(BENCH_SRCS:%.c=$(O)/%)
 
-.PHONY: all tests benches check demo bench deps freestanding clean format fuzz-smoke
+.PHONY: all tests benches check demo bench deps freestanding clean format fuzz-smoke print-core-srcs
 
 all: $(PROGS) $(TEST_SP)
 
@@ -116,10 +116,14 @@ deps:
 check: deps freestanding
 	$(MAKE) O=build SAN=0 tests
 	$(MAKE) O=build-san SAN=1 tests
+	FUZZ_SECONDS=$${FUZZ_SECONDS:-15} bash tests/fuzz/run.sh
 	bash tests/run.sh build build-san
 
 fuzz-smoke:
 	bash tests/fuzz/run.sh
+
+print-core-srcs:
+	@echo $(CORE_SRCS)
 
 demo: all
 	./$(O)/bin/tzshare demo

@@ -406,6 +406,13 @@ void spmc_framework_flush(struct spmc *spmc, struct spmc_partition *p,
 void spmc_vm_lifecycle(struct spmc *spmc, uint16_t vm_id, bool created,
 		       struct spmc_output *out)
 {
+	tzs_memset(out, 0, sizeof(*out));
+	spmc_framework_vm_event(spmc, vm_id, created, out);
+}
+
+void spmc_framework_vm_event(struct spmc *spmc, uint16_t vm_id, bool created,
+			     struct spmc_output *out)
+{
 	uint32_t bit =
 		created ? FFA_PART_PROP_VM_CREATED : FFA_PART_PROP_VM_DESTROYED;
 	uint32_t i = 0;

@@ -406,6 +406,6 @@ void spmc_partition_abort(struct spmc *spmc, uint16_t id,
 	tzs_memset(p->notif.pending_vcpu_from_vm, 0,
 		   sizeof(p->notif.pending_vcpu_from_vm));
 	if (!p->secure) {
-		spmc_vm_lifecycle(spmc, p->id, false, out);
+		spmc_framework_vm_event(spmc, p->id, false, out);
 	}
 }

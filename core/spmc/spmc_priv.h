@@ -217,6 +217,9 @@ void spmc_yield(struct spmc *spmc, struct spmc_partition *p, uint16_t vcpu,
 /* Deliver queued framework messages to @p's waiting contexts. */
 void spmc_framework_flush(struct spmc *spmc, struct spmc_partition *p,
 			  struct spmc_output *out);
+/* Queue a VM created/destroyed message for subscribed SPs (appends). */
+void spmc_framework_vm_event(struct spmc *spmc, uint16_t vm_id, bool created,
+			     struct spmc_output *out);
 /* Fail every context blocked on @dead (it aborted). */
 void spmc_direct_abort(struct spmc *spmc, struct spmc_partition *dead,
 		       struct spmc_output *out);
