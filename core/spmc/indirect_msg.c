@@ -163,8 +163,8 @@ void spmc_msg_send2(struct spmc *spmc, struct spmc_partition *p,
 {
 	uint32_t flags = (uint32_t)in->x[2];
 	bool delay = (flags & SEND2_FLAG_DELAY_SRI) != 0;
-	uint8_t hdr_buf[FFA_MSG_SEND2_HDR_V1_2_SIZE];
-	struct ffa_msg_send2_hdr hdr;
+	uint8_t hdr_buf[FFA_MSG_SEND2_HDR_V1_2_SIZE] = { 0 };
+	struct ffa_msg_send2_hdr hdr = { 0 };
 	struct spmc_partition *s = NULL;
 	struct spmc_partition *r = NULL;
 	size_t hdr_len = 0;
@@ -199,7 +199,6 @@ void spmc_msg_send2(struct spmc *spmc, struct spmc_partition *p,
 	/* Copy the header out of shared memory once, then validate it. */
 	hdr_len = s->mb.size < sizeof(hdr_buf) ? s->mb.size : sizeof(hdr_buf);
 	tzs_memcpy(hdr_buf, s->mb.tx, hdr_len);
-	tzs_memset(&hdr, 0, sizeof(hdr));
 	if (ffa_msg_send2_hdr_decode(hdr_buf, hdr_len, &hdr) != FFA_OK) {
 		spmc_log(spmc, "msg send2: header does not decode");
 		ffa_regs_error(ret, FFA_INVALID_PARAMETERS);

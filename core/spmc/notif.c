@@ -813,7 +813,7 @@ void spmc_notif_info_get(struct spmc *spmc, struct spmc_partition *p,
 {
 	bool is64 = FFA_FID_IS_SMC64(in->x[0]);
 	unsigned int per_reg = is64 ? 4 : 2;
-	struct info_list l;
+	struct info_list l = { 0 };
 	uint64_t w2 = 0;
 	unsigned int i = 0;
 
@@ -823,7 +823,6 @@ void spmc_notif_info_get(struct spmc *spmc, struct spmc_partition *p,
 		       "notif info get: caller is not the NWd scheduler");
 		return;
 	}
-	tzs_memset(&l, 0, sizeof(l));
 	l.id_max = is64 ? INFO_MAX_IDS_64 : INFO_MAX_IDS_32;
 	for (i = 0; i < SPMC_MAX_PARTITIONS; i++) {
 		struct spmc_partition *q = &spmc->parts[i];
