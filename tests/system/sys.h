@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include <tzshare/conduit.h>
+#include <tzshare/lib.h>
 #include <tzshare/nwd.h>
 #include <tzshare/platform.h>
 #include <tzshare/sp.h>

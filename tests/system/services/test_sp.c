@@ -7,6 +7,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <tzshare/sp.h>
 
@@ -86,6 +87,12 @@ static void test_cmd(const struct tzs_sp_req *req, struct ffa_regs *resp,
 	case TSP_CMD_CRASH:
 		tzs_sp_log(req->ep, "crashing on request");
 		abort();
+	case TSP_CMD_GETPID:
+		resp->x[4] = (uint64_t)getpid();
+		return;
+	case TSP_CMD_SLEEP:
+		usleep((useconds_t)(req->in->x[4] % 10000) * 1000);
+		return;
 	default:
 		break;
 	}
@@ -120,7 +127,7 @@ int main(int argc, char **argv)
 		{
 			.name = "test",
 			.cmd_first = TSP_CMD_RETRIEVE,
-			.cmd_last = TSP_CMD_FORGET,
+			.cmd_last = TSP_CMD_GETPID,
 			.fn = test_cmd,
 		},
 		{

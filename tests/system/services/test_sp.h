@@ -13,6 +13,8 @@
  *   MAPPED      -                        -> x4 transactions, x5 pages held
  *   CRASH       -                        -> abort(): no response
  *   FORGET      x4 handle                -> unmap without relinquish
+ *   SLEEP       x4 milliseconds          -> answers after sleeping
+ *   GETPID      -                        -> x4 process ID (to kill it)
  */
 #ifndef TZS_TEST_SP_H
 #define TZS_TEST_SP_H
@@ -27,6 +29,8 @@
 #define TSP_CMD_MAPPED 0x54530005u
 #define TSP_CMD_CRASH 0x54530006u
 #define TSP_CMD_FORGET 0x54530007u
+#define TSP_CMD_SLEEP 0x54530008u
+#define TSP_CMD_GETPID 0x54530009u
 
 #define TSP_RF_BYPASS (1u << 0) /* multi-borrower: list only ourselves */
 #define TSP_RF_RO (1u << 1) /* request read-only access */
@@ -47,10 +51,11 @@ static inline uint64_t tsp_word(uint64_t seed, uint64_t page, uint64_t off)
 	return x;
 }
 
-/* FNV-1a over @len bytes. */
-static inline uint64_t tsp_checksum(const uint8_t *p, size_t len)
+#define TSP_FNV_INIT 0xcbf29ce484222325ull
+
+/* FNV-1a, continued over @len more bytes (ranges can be hashed in turn). */
+static inline uint64_t tsp_fnv(uint64_t h, const uint8_t *p, size_t len)
 {
-	uint64_t h = 0xcbf29ce484222325ull;
 	size_t i = 0;
 
 	for (i = 0; i < len; i++) {
@@ -58,6 +63,11 @@ static inline uint64_t tsp_checksum(const uint8_t *p, size_t len)
 		h *= 0x100000001b3ull;
 	}
 	return h;
+}
+
+static inline uint64_t tsp_checksum(const uint8_t *p, size_t len)
+{
+	return tsp_fnv(TSP_FNV_INIT, p, len);
 }
 
 #endif /* TZS_TEST_SP_H */
