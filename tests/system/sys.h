@@ -45,18 +45,24 @@
 /* Wait status of a clean exit. */
 #define SYS_EXIT_OK 0
 
-static inline void sys_start(struct tzs_launch *l, const char *text)
+static inline void sys_start_opts(struct tzs_launch *l,
+				  const struct tzs_launch_opts *o)
 {
-	struct tzs_launch_opts o;
-	int rc = 0;
+	int rc = tzs_launch_start(o, l);
 
-	memset(&o, 0, sizeof(o));
-	o.platform_text = text;
-	rc = tzs_launch_start(&o, l);
 	if (rc == -ENOENT) {
 		test_skip("tzshare-spmc not built");
 	}
 	ASSERT_EQ(rc, 0);
+}
+
+static inline void sys_start(struct tzs_launch *l, const char *text)
+{
+	struct tzs_launch_opts o;
+
+	memset(&o, 0, sizeof(o));
+	o.platform_text = text;
+	sys_start_opts(l, &o);
 }
 
 static inline struct tzs_ep *sys_attach(struct tzs_launch *l, uint16_t id)

@@ -67,6 +67,18 @@ static void cmd_write(struct tzs_mem_map *m, uint64_t seed,
 	resp->x[4] = m->page_count;
 }
 
+/* FFA_NOTIFICATION_SET(self -> x4, bitmap x5), global, SRI not delayed. */
+static void cmd_notify(const struct tzs_sp_req *req, struct ffa_regs *resp)
+{
+	uint64_t bitmap = req->in->x[5];
+	struct ffa_regs r = tzs_vcpu_call8(
+		req->vcpu, FFA_NOTIFICATION_SET,
+		(uint32_t)tzs_ep_id(req->ep) << 16 | (uint16_t)req->in->x[4], 0,
+		(uint32_t)bitmap, (uint32_t)(bitmap >> 32), 0, 0, 0);
+
+	resp->x[3] = (uint32_t)ffa_regs_error_code(&r);
+}
+
 static void test_cmd(const struct tzs_sp_req *req, struct ffa_regs *resp,
 		     void *arg)
 {
@@ -87,6 +99,9 @@ static void test_cmd(const struct tzs_sp_req *req, struct ffa_regs *resp,
 	case TSP_CMD_CRASH:
 		tzs_sp_log(req->ep, "crashing on request");
 		abort();
+	case TSP_CMD_NOTIFY:
+		cmd_notify(req, resp);
+		return;
 	case TSP_CMD_GETPID:
 		resp->x[4] = (uint64_t)getpid();
 		return;
@@ -127,7 +142,7 @@ int main(int argc, char **argv)
 		{
 			.name = "test",
 			.cmd_first = TSP_CMD_RETRIEVE,
-			.cmd_last = TSP_CMD_GETPID,
+			.cmd_last = TSP_CMD_NOTIFY,
 			.fn = test_cmd,
 		},
 		{

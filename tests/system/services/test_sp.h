@@ -15,6 +15,7 @@
  *   FORGET      x4 handle                -> unmap without relinquish
  *   SLEEP       x4 milliseconds          -> answers after sleeping
  *   GETPID      -                        -> x4 process ID (to kill it)
+ *   NOTIFY      x4 receiver, x5 bitmap   -> FFA_NOTIFICATION_SET status
  */
 #ifndef TZS_TEST_SP_H
 #define TZS_TEST_SP_H
@@ -31,6 +32,7 @@
 #define TSP_CMD_FORGET 0x54530007u
 #define TSP_CMD_SLEEP 0x54530008u
 #define TSP_CMD_GETPID 0x54530009u
+#define TSP_CMD_NOTIFY 0x5453000Au
 
 #define TSP_RF_BYPASS (1u << 0) /* multi-borrower: list only ourselves */
 #define TSP_RF_RO (1u << 1) /* request read-only access */
