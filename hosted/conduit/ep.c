@@ -120,35 +120,50 @@ static int own_mem_map(struct tzs_ep *ep, const uint8_t *b, int fd)
 	return 0;
 }
 
-static int vcpu_attach(struct tzs_ep *ep, unsigned int idx, int timeout_ms,
-		       struct tzs_vcpu **out)
+/*
+ * Hand one end of @sock over with ATTACH (and close our copy of it: should
+ * the SPMC die with it in flight, only then does the other end see EOF)
+ * and read the answer on the other end: the ATTACH_RESP payload in @b and
+ * the passed DRAM memfd in *fd.
+ */
+static int attach_exchange(struct tzs_ep *ep, unsigned int idx,
+			   const int sock[2], int timeout_ms, uint8_t *b,
+			   int *fd)
 {
-	struct tzs_vcpu *v = calloc(1, sizeof(*v));
-	uint8_t b[TZC_MSG_MAX];
+	uint8_t req[TZC_ATTACH_SIZE];
 	uint32_t type = 0;
-	int sv[2] = { -1, -1 }, fd = -1, rc = 0;
+	int rc = 0;
 
-	if (!v) {
-		return -ENOMEM;
-	}
-	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv)) {
-		rc = -errno;
-		goto out_free;
-	}
-	le32_put(b, idx);
-	le32_put(b + 4, 0);
-	rc = tzc_send(ep->ctl_fd, TZC_MSG_ATTACH, b, TZC_ATTACH_SIZE, sv[1]);
-	close(sv[1]);
+	le32_put(req, idx);
+	le32_put(req + 4, 0);
+	rc = tzc_send(ep->ctl_fd, TZC_MSG_ATTACH, req, sizeof(req), sock[1]);
+	close(sock[1]);
 	if (rc) {
-		goto out_close;
+		return rc;
 	}
-	rc = tzc_recv(sv[0], &type, b, sizeof(b), &fd, timeout_ms);
+	rc = tzc_recv(sock[0], &type, b, TZC_MSG_MAX, fd, timeout_ms);
 	if (rc < 0) {
-		goto out_close;
+		return rc;
 	}
 	if (type != TZC_MSG_ATTACH_RESP || rc != TZC_ATTACH_RESP_SIZE ||
 	    le32_get(b) != FFA_OK) {
-		rc = -EPROTO;
+		return -EPROTO;
+	}
+	return 0;
+}
+
+static int vcpu_attach(struct tzs_ep *ep, unsigned int idx, int timeout_ms,
+		       struct tzs_vcpu **out)
+{
+	struct tzs_vcpu *v = NULL;
+	uint8_t b[TZC_MSG_MAX];
+	int sv[2] = { -1, -1 }, fd = -1, rc = 0;
+
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv)) {
+		return -errno;
+	}
+	rc = attach_exchange(ep, idx, sv, timeout_ms, b, &fd);
+	if (rc) {
 		goto out_close;
 	}
 	if (!ep->mem_va) {
@@ -158,20 +173,24 @@ static int vcpu_attach(struct tzs_ep *ep, unsigned int idx, int timeout_ms,
 		}
 		fd = -1; /* kept as ep->mem_fd */
 	}
+	v = calloc(1, sizeof(*v));
+	if (!v) {
+		rc = -ENOMEM;
+		goto out_close;
+	}
 	v->ep = ep;
 	v->idx = idx;
 	v->fd = sv[0];
 	*out = v;
-	rc = 0;
-	goto out_fd;
+	if (fd >= 0) {
+		close(fd); /* later attaches pass the DRAM memfd again */
+	}
+	return 0;
 out_close:
-	close(sv[0]);
-out_free:
-	free(v);
-out_fd:
 	if (fd >= 0) {
 		close(fd);
 	}
+	close(sv[0]);
 	return rc;
 }
 
@@ -488,6 +507,32 @@ int tzs_vcpu_stats(struct tzs_vcpu *v, struct tzs_host_stats *st)
 	st->rejected = le32_get(b + 8);
 	st->partitions_alive = le32_get(b + 12);
 	return 0;
+}
+
+int tzs_vcpu_mem_fd(struct tzs_vcpu *v, uint64_t pa, uint64_t len,
+		    struct tzs_mem_fd *out)
+{
+	uint8_t b[TZC_MEM_FD_RESP_SIZE];
+	int fd = -1, status = 0;
+
+	le64_put(b, pa);
+	le64_put(b + 8, len);
+	if (ep_request(v, TZC_MSG_MEM_FD, b, TZC_MEM_FD_SIZE,
+		       TZC_MSG_MEM_FD_RESP, b, sizeof(b), &fd)) {
+		return FFA_ABORTED;
+	}
+	status = (int32_t)le32_get(b);
+	if (status != FFA_OK || fd < 0) {
+		if (fd >= 0) {
+			close(fd);
+		}
+		return status ? status : FFA_ABORTED;
+	}
+	out->fd = fd;
+	out->perm = (uint8_t)(le32_get(b + 4) & FFA_PERM_DATA_MASK);
+	out->base = le64_get(b + 8);
+	out->size = le64_get(b + 16);
+	return FFA_OK;
 }
 
 int tzs_vcpu_page_owner(struct tzs_vcpu *v, uint64_t pa, uint16_t *owner)

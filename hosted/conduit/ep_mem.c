@@ -280,11 +280,9 @@ int tzs_ep_mem_send(struct tzs_vcpu *v, const struct tzs_mem_send_args *a,
 	if (a->kind != FFA_MEM_KIND_SHARE) {
 		protect_ranges(ep, a->ranges, a->range_count, PROT_NONE);
 	}
-	if (record_send(ep, a, *handle)) {
-		/* Only bookkeeping failed: reclaim still works, the mapping
-		 * just stays PROT_NONE. */
-		return FFA_OK;
-	}
+	/* Should the bookkeeping fail, reclaim still works; the mapping
+	 * just stays PROT_NONE. */
+	(void)record_send(ep, a, *handle);
 	return FFA_OK;
 }
 
@@ -488,46 +486,37 @@ static int retrieve_parse(struct tzs_ep *ep, const uint8_t *buf, size_t len,
 	return FFA_OK;
 }
 
-/* Memfd of the region holding [pa, pa + len), from cache or MEM_FD. */
-static int region_fd(struct tzs_vcpu *v, uint64_t pa, uint64_t len, bool rw,
-		     int *fd, uint64_t *base)
+static struct ep_region_fd *fd_cache_find(struct tzs_ep *ep, uint64_t pa,
+					  uint64_t len, bool rw)
 {
-	struct tzs_ep *ep = v->ep;
-	struct ep_region_fd *e = NULL;
-	uint8_t b[TZC_MEM_FD_RESP_SIZE];
 	uint32_t i = 0;
-	int nfd = -1, rc = 0;
 
 	for (i = 0; i < ep->fd_count; i++) {
-		e = &ep->fds[i];
+		struct ep_region_fd *e = &ep->fds[i];
+
 		if (pa >= e->base && tzs_range_ok(pa - e->base, len, e->size) &&
 		    (e->rw || !rw)) {
-			*fd = e->fd;
-			*base = e->base;
-			return 0;
+			return e;
 		}
 	}
-	le64_put(b, pa);
-	le64_put(b + 8, len);
-	rc = ep_request(v, TZC_MSG_MEM_FD, b, TZC_MEM_FD_SIZE,
-			TZC_MSG_MEM_FD_RESP, b, sizeof(b), &nfd);
-	if (rc) {
-		return FFA_ABORTED;
-	}
-	if ((int32_t)le32_get(b) != FFA_OK || nfd < 0) {
-		if (nfd >= 0) {
-			close(nfd);
-		}
-		return le32_get(b) ? (int32_t)le32_get(b) : FFA_ABORTED;
-	}
-	/* Replace a read-only entry of the same region, else append. */
+	return NULL;
+}
+
+/* Keep @mfd: it replaces the entry of its region (a read-only fd when
+ * read-write is needed now), else takes a free or the oldest slot. */
+static struct ep_region_fd *fd_cache_put(struct tzs_ep *ep,
+					 const struct tzs_mem_fd *mfd)
+{
+	struct ep_region_fd *e = NULL;
+	uint32_t i = 0;
+
 	for (i = 0; i < ep->fd_count; i++) {
-		if (ep->fds[i].base == le64_get(b + 8)) {
+		if (ep->fds[i].base == mfd->base) {
 			break;
 		}
 	}
 	if (i == EP_FD_CACHE_MAX) {
-		i = 0; /* evict: mappings keep their own reference */
+		i = 0; /* mappings keep their own reference to the file */
 	}
 	e = &ep->fds[i];
 	if (i < ep->fd_count) {
@@ -535,15 +524,35 @@ static int region_fd(struct tzs_vcpu *v, uint64_t pa, uint64_t len, bool rw,
 	} else {
 		ep->fd_count++;
 	}
-	e->base = le64_get(b + 8);
-	e->size = le64_get(b + 16);
-	e->rw = (le32_get(b + 4) & FFA_PERM_DATA_MASK) == FFA_PERM_DATA_RW;
-	e->fd = nfd;
-	*fd = nfd;
+	e->base = mfd->base;
+	e->size = mfd->size;
+	e->rw = mfd->perm == FFA_PERM_DATA_RW;
+	e->fd = mfd->fd;
+	return e;
+}
+
+/* Memfd of the region holding [pa, pa + len), from cache or MEM_FD. Called
+ * with ep->mem_lock held. */
+static int region_fd(struct tzs_vcpu *v, uint64_t pa, uint64_t len, bool rw,
+		     int *fd, uint64_t *base)
+{
+	struct ep_region_fd *e = fd_cache_find(v->ep, pa, len, rw);
+	struct tzs_mem_fd mfd;
+	int rc = 0;
+
+	if (!e) {
+		rc = tzs_vcpu_mem_fd(v, pa, len, &mfd);
+		if (rc) {
+			return rc;
+		}
+		e = fd_cache_put(v->ep, &mfd);
+		if (!fd_cache_find(v->ep, pa, len, rw)) {
+			return FFA_ABORTED; /* the SPMC answered another range */
+		}
+	}
+	*fd = e->fd;
 	*base = e->base;
-	return pa >= e->base && tzs_range_ok(pa - e->base, len, e->size) ?
-		       0 :
-		       FFA_ABORTED;
+	return 0;
 }
 
 static int map_ranges(struct tzs_vcpu *v, struct ep_map *m)

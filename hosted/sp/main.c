@@ -48,7 +48,8 @@ static size_t text_len(const uint8_t *p, size_t len)
 {
 	size_t i = 0;
 
-	for (i = 0; i < len && p[i]; i++) {
+	while (i < len && p[i]) {
+		i++;
 	}
 	return i;
 }

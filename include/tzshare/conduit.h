@@ -208,6 +208,22 @@ int tzs_vcpu_stats(struct tzs_vcpu *v, struct tzs_host_stats *st);
 /** Owner of the page at @pa as the SPMC's state machine sees it. */
 int tzs_vcpu_page_owner(struct tzs_vcpu *v, uint64_t pa, uint16_t *owner);
 
+/** What MEM_FD answers: the region holding the asked range. */
+struct tzs_mem_fd {
+	int fd; /* the region's memfd (read-only for RO access) */
+	uint8_t perm; /* FFA_PERM_DATA_RO or FFA_PERM_DATA_RW */
+	uint64_t base; /* physical base of the region (file offset 0) */
+	uint64_t size;
+};
+/**
+ * tzs_vcpu_mem_fd() - MEM_FD(@pa, @len): the memfd of the region, if the
+ * SPMC says this partition may access every page of the range. Returns
+ * FFA_OK (the caller owns out->fd), the SPMC's FF-A status, or FFA_ABORTED
+ * when the conduit failed. The retrieve path uses and caches it.
+ */
+int tzs_vcpu_mem_fd(struct tzs_vcpu *v, uint64_t pa, uint64_t len,
+		    struct tzs_mem_fd *out);
+
 /* ---------------------------------------------------------------------- */
 /* Memory transactions                                                     */
 

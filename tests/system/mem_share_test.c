@@ -4,6 +4,7 @@
  * the memory really mapped on both sides (memfd + mmap).
  */
 #include <stdlib.h>
+#include <sys/mman.h>
 
 #include "sys.h"
 
@@ -253,4 +254,53 @@ TEST(retrieve_asking_rw_of_a_read_only_share_is_denied)
 		  FFA_DENIED);
 	ASSERT_EQ(tzs_ep_mem_reclaim(vcpu0(vm), handle, 0), FFA_OK);
 	sys_stop(&l, vm);
+}
+
+/* A read-only grant gets an O_RDONLY memfd: neither a new PROT_WRITE
+ * mapping nor upgrading the runtime's mapping works. The memfd is handed
+ * out only while the access lasts. */
+TEST(read_only_grant_hands_out_a_read_only_memfd)
+{
+	uint16_t rcv[2] = { SYS_SP1, SYS_VM2 };
+	uint64_t pa = SYS_VM1_BASE + 0x500000, handle = 0;
+	struct tzs_mem_retrieve_args a;
+	struct tzs_mem_map *m = NULL;
+	struct tzs_mem_fd mfd;
+	struct tzs_launch l;
+	struct tzs_ep *vm1 = NULL, *vm2 = NULL;
+	void *p = NULL;
+
+	sys_start(&l, SYS_PLATFORM);
+	vm1 = sys_attach(&l, SYS_VM1);
+	vm2 = sys_attach(&l, SYS_VM2);
+	sys_fill(tzs_ep_pa(vm1, pa, 4096), 1, 4);
+	ASSERT_EQ(tzs_vm_mem_share(vcpu0(vm1), rcv, 2, FFA_PERM_DATA_RO, pa, 1,
+				   TAG, &handle),
+		  FFA_OK);
+	ASSERT_EQ(tzs_vcpu_mem_fd(vcpu0(vm2), pa, 4096, &mfd), FFA_DENIED);
+	memset(&a, 0, sizeof(a));
+	a.handle = handle;
+	a.owner = SYS_VM1;
+	a.tag = TAG;
+	a.kind = FFA_MEM_KIND_SHARE;
+	a.perms = FFA_PERM_DATA_RO;
+	a.flags = FFA_MEM_FLAG_BYPASS_BORROWER_CHECK;
+	ASSERT_EQ(tzs_ep_mem_retrieve(vcpu0(vm2), &a, &m), FFA_OK);
+	ASSERT_EQ(m->perms & FFA_PERM_DATA_MASK, FFA_PERM_DATA_RO);
+	ASSERT_TRUE(sys_page_ok(m->va, 0, 4));
+	ASSERT_EQ(mprotect(m->va, 4096, PROT_READ | PROT_WRITE), -1);
+	ASSERT_EQ(errno, EACCES);
+	ASSERT_EQ(tzs_vcpu_mem_fd(vcpu0(vm2), pa, 4096, &mfd), FFA_OK);
+	ASSERT_EQ(mfd.perm, FFA_PERM_DATA_RO);
+	ASSERT_EQ(mfd.base, SYS_VM1_BASE);
+	p = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED, mfd.fd,
+		 (off_t)(pa - mfd.base));
+	ASSERT_TRUE(p == MAP_FAILED);
+	ASSERT_EQ(errno, EACCES);
+	close(mfd.fd);
+	ASSERT_EQ(tzs_ep_mem_relinquish(vcpu0(vm2), m, 0), FFA_OK);
+	ASSERT_EQ(tzs_vcpu_mem_fd(vcpu0(vm2), pa, 4096, &mfd), FFA_DENIED);
+	ASSERT_EQ(tzs_ep_mem_reclaim(vcpu0(vm1), handle, 0), FFA_OK);
+	tzs_ep_detach(vm2);
+	sys_stop(&l, vm1);
 }
