@@ -452,12 +452,19 @@ static void close_all(struct host *h)
 	}
 }
 
-/* Wait for the SPs to leave after their sockets closed; kill the rest. */
-static void reap_sps(struct host *h)
+/*
+ * Wait for the SPs to leave after their sockets closed; kill the rest.
+ * Returns how many exited with a non-zero status: an SP runtime exits 0
+ * when the SPMC goes away, so anything else (a sanitizer's leak report)
+ * is a failure worth the SPMC's own exit status.
+ */
+static unsigned int reap_sps(struct host *h)
 {
 	int64_t deadline = now_ms() + EXIT_GRACE_MS;
 	struct timespec ts = { .tv_sec = 0, .tv_nsec = 2000000 };
+	unsigned int failed = 0;
 	bool left = true;
+	int status = 0;
 	uint32_t i = 0;
 
 	while (left) {
@@ -468,7 +475,14 @@ static void reap_sps(struct host *h)
 			if (p->pid <= 0) {
 				continue;
 			}
-			if (waitpid(p->pid, NULL, WNOHANG) == p->pid) {
+			if (waitpid(p->pid, &status, WNOHANG) == p->pid) {
+				if (WIFEXITED(status) && WEXITSTATUS(status)) {
+					fprintf(stderr,
+						"tzshare-spmc: SP 0x%04x exited "
+						"with status %d\n",
+						p->id, WEXITSTATUS(status));
+					failed++;
+				}
 				p->pid = 0;
 				continue;
 			}
@@ -484,12 +498,15 @@ static void reap_sps(struct host *h)
 			nanosleep(&ts, NULL);
 		}
 	}
+	return failed;
 }
 
-void host_fini(struct host *h)
+int host_fini(struct host *h)
 {
+	unsigned int failed = 0;
+
 	close_all(h);
-	reap_sps(h);
+	failed = reap_sps(h);
 	if (h->spmc) {
 		spmc_destroy(h->spmc);
 		h->spmc = NULL;
@@ -501,4 +518,5 @@ void host_fini(struct host *h)
 	if (h->epfd >= 0) {
 		close(h->epfd);
 	}
+	return failed ? -ECHILD : 0;
 }

@@ -8,6 +8,9 @@
  * Without a platform the embedded default is used. Each --vm hands over the
  * SPMC end of a VM's control socket; SPs are started from DIR (default: the
  * directory of this program). TZS_LOG=1 or -v logs to stderr.
+ *
+ * Exit status: 0; 1 on a setup or runtime failure of the SPMC; 3 when an
+ * SP exited with a non-zero status at shutdown (e.g. a sanitizer report).
  */
 #include <errno.h>
 #include <limits.h>
@@ -159,7 +162,9 @@ int main(int argc, char **argv)
 	if (!rc) {
 		rc = host_run(&h);
 	}
-	host_fini(&h);
+	if (host_fini(&h) && !rc) {
+		return 3; /* an SP failed on its way out (see stderr) */
+	}
 	if (rc) {
 		fprintf(stderr, "tzshare-spmc: %s\n", strerror(-rc));
 		return 1;

@@ -107,7 +107,8 @@ int host_init(struct host *h, const struct tzs_plat *plat,
 	      const char *bin_dir, bool verbose);
 /* Launch the SPs and serve until every VM is gone. 0 or negative errno. */
 int host_run(struct host *h);
-void host_fini(struct host *h);
+/* Tear down; -ECHILD when an SP exited with an error status on the way. */
+int host_fini(struct host *h);
 void host_check_quit(struct host *h);
 
 #endif /* SPMC_HOST_H */
