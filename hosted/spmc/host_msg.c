@@ -247,6 +247,12 @@ static void on_page_owner(struct host *h, struct host_conn *c, const uint8_t *b)
 	reply(c, TZC_MSG_PAGE_OWNER_RESP, resp, sizeof(resp), -1);
 }
 
+static bool is_platform_request(uint32_t type)
+{
+	return type == TZC_MSG_MEM_FD || type == TZC_MSG_STATS ||
+	       type == TZC_MSG_PAGE_OWNER;
+}
+
 static bool size_ok(uint32_t type, int len)
 {
 	switch (type) {
@@ -283,13 +289,12 @@ static void on_vcpu(struct host *h, struct host_conn *c)
 		on_call(h, c, b, len);
 		return;
 	}
+	if (!is_platform_request(type)) {
+		reply_error(c, FFA_NOT_SUPPORTED, type);
+		return;
+	}
 	if (len < 0 || !size_ok(type, len)) {
-		reply_error(c,
-			    type == TZC_MSG_MEM_FD || type == TZC_MSG_STATS ||
-					    type == TZC_MSG_PAGE_OWNER ?
-				    FFA_INVALID_PARAMETERS :
-				    FFA_NOT_SUPPORTED,
-			    type);
+		reply_error(c, FFA_INVALID_PARAMETERS, type);
 		return;
 	}
 	switch (type) {

@@ -54,7 +54,7 @@ struct tzs_sp_service {
 	const uint8_t *uuid; /* DIRECT_REQ2 with this UUID (NULL: none) */
 	bool req_any; /* DIRECT_REQ not claimed by a command range */
 	uint64_t cmd_first; /* DIRECT_REQ with x3 in [first, last] */
-	uint64_t cmd_last;
+	uint64_t cmd_last; /* 0: no command range */
 	tzs_sp_fn fn;
 	void *arg;
 };
