@@ -51,10 +51,10 @@ enum spmc_vcpu_state {
 /* Why an SP context is running on behalf of someone. */
 enum spmc_serve_kind {
 	SPMC_SERVE_NONE = 0,
-	SPMC_SERVE_DIRECT_REQ,   /* answer with DIRECT_RESP */
-	SPMC_SERVE_DIRECT_REQ2,  /* answer with DIRECT_RESP2 */
-	SPMC_SERVE_FRAMEWORK,    /* SPMC-originated framework message */
-	SPMC_SERVE_RUN,          /* FFA_RUN: MSG_WAIT/YIELD answer the runner */
+	SPMC_SERVE_DIRECT_REQ, /* answer with DIRECT_RESP */
+	SPMC_SERVE_DIRECT_REQ2, /* answer with DIRECT_RESP2 */
+	SPMC_SERVE_FRAMEWORK, /* SPMC-originated framework message */
+	SPMC_SERVE_RUN, /* FFA_RUN: MSG_WAIT/YIELD answer the runner */
 };
 
 struct spmc_vcpu {
@@ -63,14 +63,15 @@ struct spmc_vcpu {
 	enum spmc_serve_kind serve;
 	uint16_t client_ep;
 	uint16_t client_vcpu;
-	uint32_t fw_msg;           /* framework message type being served */
+	bool client_gone; /* the client aborted: drop the answer */
+	uint32_t fw_msg; /* framework message type being served */
 };
 
 /* RX buffer ownership (FF-A v1.1 §"buffer ownership"). */
 enum spmc_rx_state {
 	SPMC_RX_EMPTY = 0, /* producer (SPMC) may write */
-	SPMC_RX_FULL,      /* consumer owns it until FFA_RX_RELEASE */
-	SPMC_RX_ACQUIRED,  /* hypervisor acquired it (FFA_RX_ACQUIRE) */
+	SPMC_RX_FULL, /* consumer owns it until FFA_RX_RELEASE */
+	SPMC_RX_ACQUIRED, /* hypervisor acquired it (FFA_RX_ACQUIRE) */
 };
 
 struct spmc_mailbox {
@@ -78,26 +79,26 @@ struct spmc_mailbox {
 	uint64_t tx_pa;
 	uint64_t rx_pa;
 	uint32_t page_count;
-	uint32_t size;           /* bytes = page_count * 4K */
-	uint8_t *tx;             /* host pointers from ops->phys_to_virt */
+	uint32_t size; /* bytes = page_count * 4K */
+	uint8_t *tx; /* host pointers from ops->phys_to_virt */
 	uint8_t *rx;
 	enum spmc_rx_state rx_state;
-	uint16_t rx_writer;      /* sender of the message in RX (MSG_SEND2) */
+	uint16_t rx_writer; /* sender of the message in RX (MSG_SEND2) */
 };
 
 /* Notification state of one receiver (ffa.md §1.4, FF-A v1.2 §10). */
 struct spmc_notif {
-	bool bitmap_created;     /* SPs: always; VMs: NOTIFICATION_BITMAP_CREATE */
+	bool bitmap_created; /* SPs: always; VMs: NOTIFICATION_BITMAP_CREATE */
 	uint16_t bitmap_vcpu_count;
-	uint64_t bound_mask;     /* bits bound to some sender */
-	uint64_t per_vcpu_mask;  /* bits bound as per-vCPU */
+	uint64_t bound_mask; /* bits bound to some sender */
+	uint64_t per_vcpu_mask; /* bits bound as per-vCPU */
 	uint16_t bound_sender[64];
-	uint64_t pending_from_sp;          /* global, set by SPs */
-	uint64_t pending_from_vm;          /* global, set by VMs */
+	uint64_t pending_from_sp; /* global, set by SPs */
+	uint64_t pending_from_vm; /* global, set by VMs */
 	uint64_t pending_vcpu_from_sp[SPMC_MAX_VCPUS];
 	uint64_t pending_vcpu_from_vm[SPMC_MAX_VCPUS];
-	uint32_t fw_pending_spm;           /* SPMC framework bitmap (bit0 RX full) */
-	bool info_reported;                /* already listed by INFO_GET */
+	uint32_t fw_pending_spm; /* SPMC framework bitmap (bit0 RX full) */
+	bool info_reported; /* already listed by INFO_GET */
 };
 
 #define SPMC_FW_NOTIF_RX_FULL (1u << 0)
@@ -192,15 +193,13 @@ void spmc_partition_info_get_regs(struct spmc *spmc, struct spmc_partition *p,
 				  struct ffa_regs *out);
 
 /* Direct messaging and the run model may complete other contexts. */
-void spmc_direct_req(struct spmc *spmc, struct spmc_partition *p,
-		     uint16_t vcpu, const struct ffa_regs *in,
-		     struct spmc_output *out);
+void spmc_direct_req(struct spmc *spmc, struct spmc_partition *p, uint16_t vcpu,
+		     const struct ffa_regs *in, struct spmc_output *out);
 void spmc_direct_resp(struct spmc *spmc, struct spmc_partition *p,
 		      uint16_t vcpu, const struct ffa_regs *in,
 		      struct spmc_output *out);
-void spmc_msg_wait(struct spmc *spmc, struct spmc_partition *p,
-		   uint16_t vcpu, const struct ffa_regs *in,
-		   struct spmc_output *out);
+void spmc_msg_wait(struct spmc *spmc, struct spmc_partition *p, uint16_t vcpu,
+		   const struct ffa_regs *in, struct spmc_output *out);
 void spmc_run(struct spmc *spmc, struct spmc_partition *p, uint16_t vcpu,
 	      const struct ffa_regs *in, struct spmc_output *out);
 void spmc_yield(struct spmc *spmc, struct spmc_partition *p, uint16_t vcpu,
@@ -208,6 +207,9 @@ void spmc_yield(struct spmc *spmc, struct spmc_partition *p, uint16_t vcpu,
 /* Deliver queued framework messages to @p's waiting contexts. */
 void spmc_framework_flush(struct spmc *spmc, struct spmc_partition *p,
 			  struct spmc_output *out);
+/* Queue a VM created/destroyed message for subscribed SPs (appends). */
+void spmc_framework_vm_event(struct spmc *spmc, uint16_t vm_id, bool created,
+			     struct spmc_output *out);
 /* Fail every context blocked on @dead (it aborted). */
 void spmc_direct_abort(struct spmc *spmc, struct spmc_partition *dead,
 		       struct spmc_output *out);
@@ -219,8 +221,7 @@ void spmc_msg_send2(struct spmc *spmc, struct spmc_partition *p,
 void spmc_notif_bitmap_create(struct spmc *spmc, struct spmc_partition *p,
 			      const struct ffa_regs *in, struct ffa_regs *out);
 void spmc_notif_bitmap_destroy(struct spmc *spmc, struct spmc_partition *p,
-			       const struct ffa_regs *in,
-			       struct ffa_regs *out);
+			       const struct ffa_regs *in, struct ffa_regs *out);
 void spmc_notif_bind(struct spmc *spmc, struct spmc_partition *p,
 		     const struct ffa_regs *in, struct ffa_regs *out);
 void spmc_notif_unbind(struct spmc *spmc, struct spmc_partition *p,

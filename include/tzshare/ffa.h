@@ -49,7 +49,7 @@ const char *ffa_error_name(int err);
 /* Function IDs (ffa.md §1.4)                                              */
 
 #define FFA_SMC64_BIT 0x40000000u
-#define FFA_FID_IS_SMC64(fid) (((fid) & FFA_SMC64_BIT) != 0)
+#define FFA_FID_IS_SMC64(fid) (((fid)&FFA_SMC64_BIT) != 0)
 #define FFA_FID_SMC32(fid) ((uint32_t)(fid) & ~FFA_SMC64_BIT)
 
 #define FFA_ERROR 0x84000060u
@@ -182,8 +182,8 @@ const char *ffa_error_name(int err);
 /* ---------------------------------------------------------------------- */
 /* Transaction flags (ffa.md §2.6)                                         */
 
-#define FFA_MEM_FLAG_CLEAR (1u << 0)          /* send / retrieve req */
-#define FFA_MEM_FLAG_TIME_SLICE (1u << 1)     /* send / retrieve req */
+#define FFA_MEM_FLAG_CLEAR (1u << 0) /* send / retrieve req */
+#define FFA_MEM_FLAG_TIME_SLICE (1u << 1) /* send / retrieve req */
 #define FFA_MEM_FLAG_CLEAR_RELINQUISH (1u << 2) /* retrieve req */
 #define FFA_MEM_FLAG_TYPE_SHIFT 3
 #define FFA_MEM_FLAG_TYPE_MASK (0x3u << 3)
@@ -219,15 +219,15 @@ enum ffa_mem_kind {
 /* ---------------------------------------------------------------------- */
 /* Descriptor layouts and their sizes                                      */
 
-#define FFA_MTD_SIZE 48         /* v1.1/v1.2 memory transaction descriptor */
-#define FFA_MTD_V1_0_SIZE 32    /* v1.0 header; EMADs follow at 32 */
-#define FFA_EMAD_V1_0_SIZE 16   /* v1.0 and v1.1 */
-#define FFA_EMAD_V1_2_SIZE 32   /* v1.2: adds 16 bytes impdef + 8 reserved */
+#define FFA_MTD_SIZE 48 /* v1.1/v1.2 memory transaction descriptor */
+#define FFA_MTD_V1_0_SIZE 32 /* v1.0 header; EMADs follow at 32 */
+#define FFA_EMAD_V1_0_SIZE 16 /* v1.0 and v1.1 */
+#define FFA_EMAD_V1_2_SIZE 32 /* v1.2: adds 16 bytes impdef + 8 reserved */
 #define FFA_COMPOSITE_SIZE 16
 #define FFA_CONSTITUENT_SIZE 16
 #define FFA_RELINQUISH_HDR_SIZE 16
 #define FFA_PART_INFO_V1_0_SIZE 8
-#define FFA_PART_INFO_SIZE 24   /* v1.1 and v1.2 */
+#define FFA_PART_INFO_SIZE 24 /* v1.1 and v1.2 */
 #define FFA_MSG_SEND2_HDR_V1_1_SIZE 20
 #define FFA_MSG_SEND2_HDR_V1_2_SIZE 40
 #define FFA_UUID_SIZE 16
@@ -239,7 +239,7 @@ struct ffa_mtd {
 	uint32_t flags;
 	uint64_t handle;
 	uint64_t tag;
-	uint32_t emad_size;   /* v1.0: implicit 16 */
+	uint32_t emad_size; /* v1.0: implicit 16 */
 	uint32_t emad_count;
 	uint32_t emad_offset; /* v1.0: implicit 32 */
 	bool reserved_nonzero; /* any MBZ byte of the header was set */
@@ -251,7 +251,7 @@ struct ffa_emad {
 	uint8_t perms;
 	uint8_t flags;
 	uint32_t composite_offset;
-	uint64_t impdef[2];    /* v1.2 only; zero otherwise */
+	uint64_t impdef[2]; /* v1.2 only; zero otherwise */
 	bool reserved_nonzero; /* MBZ bytes (8..15 at v1.0/1.1, 24..31 at v1.2) */
 };
 
@@ -288,8 +288,8 @@ static inline uint32_t ffa_emad_size_for_version(uint32_t version)
 /** Offset of the EMAD array a caller of @version writes (32 or 48). */
 static inline uint32_t ffa_emad_offset_for_version(uint32_t version)
 {
-	return ffa_version_uses_v1_0_mtd(version) ? FFA_MTD_V1_0_SIZE
-						  : FFA_MTD_SIZE;
+	return ffa_version_uses_v1_0_mtd(version) ? FFA_MTD_V1_0_SIZE :
+						    FFA_MTD_SIZE;
 }
 
 /*
@@ -322,7 +322,7 @@ size_t ffa_constituent_encode(uint8_t *buf, size_t cap,
 
 /** What a sender (or our tests) puts in a complete MEM_SHARE/LEND/DONATE. */
 struct ffa_mem_send_desc {
-	uint32_t version;      /* selects the layout */
+	uint32_t version; /* selects the layout */
 	uint16_t sender;
 	uint16_t attributes;
 	uint32_t flags;
@@ -351,12 +351,12 @@ size_t ffa_mem_send_desc_encode(uint8_t *buf, size_t cap,
 /** A retrieve request as a borrower builds it (ffa.md §4). */
 struct ffa_mem_retrieve_req_desc {
 	uint32_t version;
-	uint16_t sender;      /* owner */
+	uint16_t sender; /* owner */
 	uint16_t attributes;
 	uint32_t flags;
 	uint64_t handle;
 	uint64_t tag;
-	uint32_t emad_count;  /* 0 = hypervisor retrieve request */
+	uint32_t emad_count; /* 0 = hypervisor retrieve request */
 	const struct ffa_emad *emads; /* composite_offset must be 0 */
 };
 
@@ -417,8 +417,8 @@ struct ffa_partition_info {
 size_t ffa_partition_info_encode(uint8_t *buf, size_t cap, size_t desc_size,
 				 const struct ffa_partition_info *info);
 /** Decode one descriptor of @desc_size (8, or >= 24: extra bytes ignored). */
-int ffa_partition_info_decode(const uint8_t *buf, size_t len,
-			      size_t desc_size, struct ffa_partition_info *info);
+int ffa_partition_info_decode(const uint8_t *buf, size_t len, size_t desc_size,
+			      struct ffa_partition_info *info);
 
 /* ---------------------------------------------------------------------- */
 /* Indirect message header (FFA_MSG_SEND2, ffa.md §2.10)                   */
@@ -430,9 +430,9 @@ struct ffa_msg_send2_hdr {
 	uint16_t receiver;
 	uint16_t sender;
 	uint32_t payload_size;
-	uint32_t reserved2;              /* v1.2 only */
-	uint8_t uuid[FFA_UUID_SIZE];     /* v1.2 only; zero when absent */
-	bool has_uuid;                   /* header had the 40-byte layout */
+	uint32_t reserved2; /* v1.2 only */
+	uint8_t uuid[FFA_UUID_SIZE]; /* v1.2 only; zero when absent */
+	bool has_uuid; /* header had the 40-byte layout */
 };
 
 /**

@@ -112,11 +112,11 @@ static inline int tzs_memcmp(const void *a, const void *b, size_t len)
  * Our own invariants (never peer input) abort in every build. The core has
  * no abort(), so it traps.
  */
-#define CHECK(x)                                                               \
-	do {                                                                   \
-		if (!(x)) {                                                    \
-			__builtin_trap();                                      \
-		}                                                              \
+#define CHECK(x)                          \
+	do {                              \
+		if (!(x)) {               \
+			__builtin_trap(); \
+		}                         \
 	} while (0)
 
 /* A defensive branch that cannot be taken; kept visible for coverage. */

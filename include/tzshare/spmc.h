@@ -29,14 +29,14 @@
 
 #define SPMC_MAX_VCPUS 8
 #define SPMC_MAX_UUIDS 4
-#define SPMC_OUT_MAX_FRAMES 8
+#define SPMC_OUT_MAX_FRAMES 24
 #define SPMC_OUT_MAX_IRQS 8
 
 struct spmc;
 
 /** Host services the core needs; set once at spmc_create(). */
 struct spmc_ops {
-	void *(*alloc)(void *ctx, size_t len);   /* zeroed memory or NULL */
+	void *(*alloc)(void *ctx, size_t len); /* zeroed memory or NULL */
 	void (*free)(void *ctx, void *ptr);
 	/*
 	 * Host pointer for the physical range [pa, pa + len), which the core
@@ -49,11 +49,11 @@ struct spmc_ops {
 
 /** Limits; zero fields take the defaults (Hafnium's, ffa.md §6). */
 struct spmc_config {
-	uint32_t max_mem_shares;    /* live transactions, default 100 */
-	uint32_t max_fragments;     /* per transaction, default 20 */
-	uint32_t max_borrowers;     /* EMADs per transaction, default 2 */
-	uint32_t rxtx_max_pages;    /* default 16 (64 KiB) */
-	uint64_t handle_secret;     /* keys the handle tag (not guessable) */
+	uint32_t max_mem_shares; /* live transactions, default 100 */
+	uint32_t max_fragments; /* per transaction, default 20 */
+	uint32_t max_borrowers; /* EMADs per transaction, default 2 */
+	uint32_t rxtx_max_pages; /* default 16 (64 KiB) */
+	uint64_t handle_secret; /* keys the handle tag (not guessable) */
 	/*
 	 * A normal-world hypervisor with this endpoint ID sits between the VMs
 	 * and the SPMC (mediator): it may FFA_RX_ACQUIRE, issue hypervisor
@@ -66,9 +66,9 @@ struct spmc_config {
 
 /** A partition as the platform description declares it. */
 struct spmc_partition_config {
-	uint16_t id;          /* bit 15 set = SP */
-	uint16_t exec_count;  /* execution contexts (vCPUs), 1..SPMC_MAX_VCPUS */
-	uint32_t props;       /* FFA_PART_PROP_* (for SPs; VMs: informational) */
+	uint16_t id; /* bit 15 set = SP */
+	uint16_t exec_count; /* execution contexts (vCPUs), 1..SPMC_MAX_VCPUS */
+	uint32_t props; /* FFA_PART_PROP_* (for SPs; VMs: informational) */
 	uint32_t uuid_count;
 	uint8_t uuids[SPMC_MAX_UUIDS][FFA_UUID_SIZE];
 };
@@ -80,15 +80,15 @@ enum spmc_mem_type {
 
 /** A range of "physical" memory owned by one endpoint at boot. */
 struct spmc_mem_region_config {
-	uint64_t base;         /* 4 KiB aligned */
+	uint64_t base; /* 4 KiB aligned */
 	uint64_t page_count;
-	uint16_t owner;        /* endpoint ID */
+	uint16_t owner; /* endpoint ID */
 	enum spmc_mem_type type;
-	bool secure;           /* secure PAS (SP memory) */
+	bool secure; /* secure PAS (SP memory) */
 };
 
 enum spmc_irq {
-	SPMC_IRQ_SRI = 1,           /* schedule-receiver interrupt */
+	SPMC_IRQ_SRI = 1, /* schedule-receiver interrupt */
 	SPMC_IRQ_NOTIF_PENDING = 2, /* notification pending for the VM */
 };
 
@@ -135,6 +135,15 @@ void spmc_partition_abort(struct spmc *spmc, uint16_t id,
 			  struct spmc_output *out);
 
 /**
+ * spmc_vm_lifecycle() - a normal-world VM was created (its process
+ * attached) or destroyed (its process died). SPs that asked for it
+ * (FFA_PART_PROP_VM_CREATED / _DESTROYED) get the framework direct request
+ * as soon as one of their contexts waits; their response is consumed here.
+ */
+void spmc_vm_lifecycle(struct spmc *spmc, uint16_t vm_id, bool created,
+		       struct spmc_output *out);
+
+/**
  * spmc_mem_access() - may endpoint @ep access every page of
  * [pa, pa + len)? Returns FFA_OK and the access it has (FFA_PERM_DATA_RO or
  * FFA_PERM_DATA_RW) or FFA_DENIED. The host uses this before handing a
@@ -145,9 +154,9 @@ int spmc_mem_access(struct spmc *spmc, uint16_t ep, uint64_t pa, uint64_t len,
 
 /** Counters for tests and traces. */
 struct spmc_stats {
-	uint32_t live_shares;       /* share states in use */
+	uint32_t live_shares; /* share states in use */
 	uint32_t calls;
-	uint32_t rejected;          /* calls answered with FFA_ERROR */
+	uint32_t rejected; /* calls answered with FFA_ERROR */
 };
 void spmc_stats_get(const struct spmc *spmc, struct spmc_stats *st);
 

@@ -43,18 +43,18 @@ extern const uint8_t FX_UUID_B[16];
 extern const uint8_t FX_UUID_SHARED[16];
 
 struct fx_opts {
-	struct spmc_config cfg;     /* zero = defaults */
-	uint32_t version;           /* version every partition negotiates; 0 = v1.2 */
-	bool no_mailboxes;          /* do not map RX/TX */
-	bool vm0_instead_of_vm1;    /* VM 1's memory belongs to VM 0x0000 */
+	struct spmc_config cfg; /* zero = defaults */
+	uint32_t version; /* version every partition negotiates; 0 = v1.2 */
+	bool no_mailboxes; /* do not map RX/TX */
+	bool vm0_instead_of_vm1; /* VM 1's memory belongs to VM 0x0000 */
 };
 
 struct fx {
 	struct spmc *spmc;
-	uint8_t *mem;               /* host mapping of [0, FX_PHYS_END) */
+	uint8_t *mem; /* host mapping of [0, FX_PHYS_END) */
 	uint64_t mem_len;
-	struct spmc_output out;     /* of the last call */
-	uint16_t vm1;               /* FX_VM1, or 0 with vm0_instead_of_vm1 */
+	struct spmc_output out; /* of the last call */
+	uint16_t vm1; /* FX_VM1, or 0 with vm0_instead_of_vm1 */
 };
 
 void fx_init(struct fx *fx, const struct fx_opts *opts);

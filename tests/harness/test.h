@@ -26,20 +26,20 @@ void test_set_timeout(unsigned int seconds);
 /* Directory of ../shared/testdata, or NULL when it is absent. */
 const char *test_testdata_dir(void);
 
-#define TEST(name)                                                             \
-	static void name(void);                                                \
-	__attribute__((constructor)) static void test_reg_##name(void)         \
-	{                                                                      \
-		test_register(#name, name, __FILE__);                          \
-	}                                                                      \
+#define TEST(name)                                                     \
+	static void name(void);                                        \
+	__attribute__((constructor)) static void test_reg_##name(void) \
+	{                                                              \
+		test_register(#name, name, __FILE__);                  \
+	}                                                              \
 	static void name(void)
 
-#define ASSERT_TRUE(x)                                                         \
-	do {                                                                   \
-		if (!(x)) {                                                    \
-			test_fail(__FILE__, __LINE__, "expected true: %s",     \
-				  #x);                                         \
-		}                                                              \
+#define ASSERT_TRUE(x)                                                     \
+	do {                                                               \
+		if (!(x)) {                                                \
+			test_fail(__FILE__, __LINE__, "expected true: %s", \
+				  #x);                                     \
+		}                                                          \
 	} while (0)
 
 #define ASSERT_FALSE(x) ASSERT_TRUE(!(x))
@@ -54,48 +54,48 @@ const char *test_testdata_dir(void);
 		}                                                              \
 	} while (0)
 
-#define ASSERT_NE(a, b)                                                        \
-	do {                                                                   \
-		uint64_t a_ = (uint64_t)(a), b_ = (uint64_t)(b);               \
-		if (a_ == b_) {                                                \
-			test_fail(__FILE__, __LINE__,                          \
-				  "%s != %s: both 0x%" PRIx64, #a, #b, a_);    \
-		}                                                              \
+#define ASSERT_NE(a, b)                                                     \
+	do {                                                                \
+		uint64_t a_ = (uint64_t)(a), b_ = (uint64_t)(b);            \
+		if (a_ == b_) {                                             \
+			test_fail(__FILE__, __LINE__,                       \
+				  "%s != %s: both 0x%" PRIx64, #a, #b, a_); \
+		}                                                           \
 	} while (0)
 
-#define ASSERT_MEM_EQ(a, b, n)                                                 \
-	do {                                                                   \
-		if (memcmp((a), (b), (n)) != 0) {                              \
-			test_fail(__FILE__, __LINE__, "memory %s != %s", #a,  \
-				  #b);                                         \
-		}                                                              \
+#define ASSERT_MEM_EQ(a, b, n)                                               \
+	do {                                                                 \
+		if (memcmp((a), (b), (n)) != 0) {                            \
+			test_fail(__FILE__, __LINE__, "memory %s != %s", #a, \
+				  #b);                                       \
+		}                                                            \
 	} while (0)
 
 /* An FF-A result frame is FFA_ERROR with exactly this code. */
-#define ASSERT_FFA_ERROR(regs, err)                                            \
-	do {                                                                   \
-		const struct ffa_regs *r_ = (regs);                            \
-		if ((uint32_t)r_->x[0] != 0x84000060u ||                       \
-		    (int32_t)(uint32_t)r_->x[2] != (err)) {                    \
-			test_fail(__FILE__, __LINE__,                          \
-				  "expected FFA_ERROR(%d), got x0=0x%" PRIx64  \
-				  " x2=0x%" PRIx64,                            \
-				  (int)(err), r_->x[0], r_->x[2]);             \
-		}                                                              \
+#define ASSERT_FFA_ERROR(regs, err)                                           \
+	do {                                                                  \
+		const struct ffa_regs *r_ = (regs);                           \
+		if ((uint32_t)r_->x[0] != 0x84000060u ||                      \
+		    (int32_t)(uint32_t)r_->x[2] != (err)) {                   \
+			test_fail(__FILE__, __LINE__,                         \
+				  "expected FFA_ERROR(%d), got x0=0x%" PRIx64 \
+				  " x2=0x%" PRIx64,                           \
+				  (int)(err), r_->x[0], r_->x[2]);            \
+		}                                                             \
 	} while (0)
 
 /* An FF-A result frame is FFA_SUCCESS (32 or 64). */
-#define ASSERT_FFA_SUCCESS(regs)                                               \
-	do {                                                                   \
-		const struct ffa_regs *r_ = (regs);                            \
-		if ((uint32_t)r_->x[0] != 0x84000061u &&                       \
-		    (uint32_t)r_->x[0] != 0xC4000061u) {                       \
-			test_fail(__FILE__, __LINE__,                          \
-				  "expected FFA_SUCCESS, got x0=0x%" PRIx64    \
-				  " x2=0x%" PRIx64 " (%d)",                    \
-				  r_->x[0], r_->x[2],                          \
-				  (int)(int32_t)(uint32_t)r_->x[2]);           \
-		}                                                              \
+#define ASSERT_FFA_SUCCESS(regs)                                            \
+	do {                                                                \
+		const struct ffa_regs *r_ = (regs);                         \
+		if ((uint32_t)r_->x[0] != 0x84000061u &&                    \
+		    (uint32_t)r_->x[0] != 0xC4000061u) {                    \
+			test_fail(__FILE__, __LINE__,                       \
+				  "expected FFA_SUCCESS, got x0=0x%" PRIx64 \
+				  " x2=0x%" PRIx64 " (%d)",                 \
+				  r_->x[0], r_->x[2],                       \
+				  (int)(int32_t)(uint32_t)r_->x[2]);        \
+		}                                                           \
 	} while (0)
 
 #endif /* TZS_TEST_H */
