@@ -100,8 +100,6 @@ int spmc_mem_pool_init(struct spmc *spmc)
 static void share_release_buffers(struct spmc *spmc,
 				  struct spmc_mem_share *share)
 {
-	spmc_free(spmc, share->raw);
-	share->raw = NULL;
 	spmc_free(spmc, share->ranges);
 	share->ranges = NULL;
 }
