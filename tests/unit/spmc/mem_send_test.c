@@ -629,11 +629,12 @@ TEST(send_with_foreign_sender_id_is_denied)
 	uint32_t len = 0;
 
 	mt_init();
-	s = mt_desc(FFA_MEM_SHARE_64, FX_VM2, FX_SP1, MT_VM1_PA, 1);
+	/* VM 1 names VM 2 as sender of VM 2's pages: impersonation. */
+	s = mt_desc(FFA_MEM_SHARE_64, FX_VM2, FX_SP1, MT_VM2_PA, 1);
 	len = mt_encode(&s, fx_tx(&fx, FX_VM1), MT_PAGE);
 	r = mt_call_send(FX_VM1, FFA_MEM_SHARE_64, len, len);
 	ASSERT_FFA_ERROR(&r, FFA_DENIED);
-	mt_assert_unchanged(0, FX_VM1, FX_SP1, MT_VM1_PA, 1);
+	mt_assert_unchanged(0, FX_VM2, FX_SP1, MT_VM2_PA, 1);
 	mt_fini();
 }
 
