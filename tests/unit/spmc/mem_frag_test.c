@@ -294,6 +294,26 @@ TEST(fragmented_send_with_page_count_mismatch_is_invalid)
 	mt_fini();
 }
 
+/* A malformed constituent in a later fragment is reported when the send
+ * completes (as Hafnium checks constituents), and the send is dropped. */
+TEST(fragmented_send_with_bad_constituent_fails_at_completion)
+{
+	struct ffa_regs r;
+	uint32_t total = 0;
+	uint64_t h = 0;
+
+	mt_init();
+	total = encode_big(FFA_MEM_LEND_64, FX_VM1, FX_SP1, 3, MT_VM1_PA);
+	le64_put(desc + total - 32, MT_VM1_PA + 0x10800);
+	h = send_first(FX_VM1, FFA_MEM_LEND_64, total, total - 32);
+	r = send_next(FX_VM1, h, total - 32, 16);
+	ASSERT_EQ(r.x[0], FFA_MEM_FRAG_RX);
+	r = send_next(FX_VM1, h, total - 16, 16);
+	ASSERT_FFA_ERROR(&r, FFA_INVALID_PARAMETERS);
+	mt_assert_unchanged(0, FX_VM1, FX_SP1, MT_VM1_PA, 1);
+	mt_fini();
+}
+
 /* Each fragment is copied when FRAG_TX is called. */
 TEST(fragments_are_copied_at_each_call)
 {
