@@ -649,6 +649,48 @@ TEST(fragmented_donate_moves_ownership_after_last_chunk)
 	mt_fini();
 }
 
+/* Hafnium fragmented multi-receiver: a fragmented send to two SPs,
+ * each fetching its fragmented response with the bypass flag. */
+TEST(fragmented_multi_borrower_send_and_retrieves)
+{
+	static uint64_t addrs[MAX_CONS];
+	struct mt_send s;
+	struct mt_req q;
+	struct ffa_regs r;
+	uint32_t total = 0;
+	uint32_t n = 0;
+	uint64_t h = 0;
+
+	mt_init();
+	make_cons(300, MT_VM1_PA);
+	s = mt_desc(FFA_MEM_SHARE_64, FX_VM1, FX_SP1, MT_VM1_PA, 1);
+	s.emad_count = 2;
+	s.emads[1] = mt_emad(FX_SP2, FFA_PERM_DATA_RO);
+	s.cons_count = 300;
+	s.cons_ext = cons;
+	total = mt_encode(&s, desc, sizeof(desc));
+	r = send_fragmented(FX_VM1, FFA_MEM_SHARE_64, total, MT_PAGE, MT_PAGE,
+			    &h);
+	ASSERT_FFA_SUCCESS(&r);
+	q = mt_req(FX_VM1, FX_SP1, h, FFA_MEM_KIND_SHARE);
+	q.flags |= FFA_MEM_FLAG_BYPASS_BORROWER_CHECK;
+	r = mt_retrieve_req(FX_SP1, &q);
+	ASSERT_EQ(r.x[0], FFA_MEM_RETRIEVE_RESP);
+	fetch_all(FX_SP1, h, &r, FFA_VERSION_1_2, addrs, &n);
+	ASSERT_EQ(n, 300);
+	q = mt_req(FX_VM1, FX_SP2, h, FFA_MEM_KIND_SHARE);
+	q.emads[0].perms = FFA_PERM_DATA_RO;
+	q.flags |= FFA_MEM_FLAG_BYPASS_BORROWER_CHECK;
+	r = mt_retrieve_req(FX_SP2, &q);
+	ASSERT_EQ(r.x[0], FFA_MEM_RETRIEVE_RESP);
+	fetch_all(FX_SP2, h, &r, FFA_VERSION_1_2, addrs, &n);
+	ASSERT_EQ(n, 300);
+	ASSERT_EQ(addrs[299], MT_VM1_PA + 598 * MT_PAGE);
+	ASSERT_EQ(mt_access(FX_SP1, MT_VM1_PA, MT_PAGE), FFA_PERM_DATA_RW);
+	ASSERT_EQ(mt_access(FX_SP2, MT_VM1_PA, MT_PAGE), FFA_PERM_DATA_RO);
+	mt_fini();
+}
+
 /* A hypervisor retrieve may be fragmented too; one at a time. */
 TEST(hypervisor_retrieve_is_fragmented_and_exclusive)
 {

@@ -962,6 +962,59 @@ TEST(v12_sender_and_v10_borrower_interoperate)
 	mt_fini();
 }
 
+/* Hafnium ffa_secure_partitions: a v1.0 sender and a v1.2 borrower. */
+TEST(v10_sender_and_v12_borrower_interoperate)
+{
+	struct fx_opts o = { .version = FFA_VERSION_1_0 };
+	struct spmc_output out;
+	struct ffa_regs r;
+	struct mt_resp m;
+	struct mt_req q;
+	uint64_t h = 0;
+
+	mt_init_opts(&o);
+	h = mt_share(FX_VM1, FX_SP1, MT_VM1_PA, 1);
+	spmc_partition_abort(fx.spmc, FX_SP1, &out);
+	r = fx_call(&fx, FX_SP1, FFA_VERSION, FFA_VERSION_1_2, 0, 0, 0, 0, 0,
+		    0);
+	ASSERT_EQ(r.x[0], FFA_VERSION_1_2);
+	r = fx_call(&fx, FX_SP1, FFA_RXTX_MAP_64, fx_tx_pa(FX_SP1),
+		    fx_rx_pa(FX_SP1), 1, 0, 0, 0, 0);
+	ASSERT_FFA_SUCCESS(&r);
+	q = mt_req(FX_VM1, FX_SP1, h, FFA_MEM_KIND_SHARE);
+	q.version = FFA_VERSION_1_2;
+	r = mt_retrieve_req(FX_SP1, &q);
+	ASSERT_EQ(r.x[0], FFA_MEM_RETRIEVE_RESP);
+	mt_parse_resp(FX_SP1, FFA_VERSION_1_2, (uint32_t)r.x[2], &m);
+	ASSERT_EQ(m.mtd.emad_size, 32);
+	ASSERT_EQ(m.emad[0].impdef[0], 0);
+	ASSERT_EQ(m.comp.page_count, 1);
+	mt_fini();
+}
+
+/* Hafnium: RX tail zeroing on a multi-page mailbox. */
+TEST(retrieve_zeroes_the_whole_tail_of_a_multi_page_rx)
+{
+	struct fx_opts o = { .no_mailboxes = true };
+	struct ffa_regs r;
+	uint64_t rx = FX_SP1_BASE + 0x4000;
+	uint64_t h = 0;
+
+	mt_init_opts(&o);
+	r = fx_call(&fx, FX_VM1, FFA_RXTX_MAP_64, fx_tx_pa(FX_VM1),
+		    fx_rx_pa(FX_VM1), 1, 0, 0, 0, 0);
+	ASSERT_FFA_SUCCESS(&r);
+	r = fx_call(&fx, FX_SP1, FFA_RXTX_MAP_64, fx_tx_pa(FX_SP1), rx, 2, 0, 0,
+		    0, 0);
+	ASSERT_FFA_SUCCESS(&r);
+	memset(fx_pa(&fx, rx), 0xEE, 2 * MT_PAGE);
+	h = mt_share(FX_VM1, FX_SP1, MT_VM1_PA, 1);
+	r = mt_retrieve(FX_SP1, FX_VM1, h, FFA_MEM_KIND_SHARE);
+	ASSERT_EQ(r.x[0], FFA_MEM_RETRIEVE_RESP);
+	ASSERT_TRUE(tzs_is_zero(fx_pa(&fx, rx) + r.x[2], 2 * MT_PAGE - r.x[2]));
+	mt_fini();
+}
+
 /* ---- hypervisor retrieve request --------------------------------------- */
 
 static void hyp_init(void)

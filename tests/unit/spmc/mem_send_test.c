@@ -586,6 +586,19 @@ TEST(vm_share_to_vm_only_is_denied)
 	mt_fini();
 }
 
+/* Hafnium multiple borrowers: one receiver is the sender itself. */
+TEST(send_with_the_sender_among_several_receivers_is_invalid)
+{
+	struct mt_send s;
+
+	mt_init();
+	s = mt_desc(FFA_MEM_SHARE_64, FX_VM1, FX_SP1, MT_VM1_PA, 1);
+	s.emad_count = 2;
+	s.emads[1] = mt_emad(FX_VM1, FFA_PERM_DATA_RW);
+	expect_rejected(FFA_MEM_SHARE_64, &s, FFA_INVALID_PARAMETERS);
+	mt_fini();
+}
+
 /* ---- step 7-9: lengths, sender --------------------------------------- */
 
 TEST(send_length_not_multiple_of_16_is_invalid)
@@ -993,6 +1006,9 @@ TEST(send_memory_of_another_endpoint_is_denied)
 	/* An SP sending VM memory. */
 	s = mt_desc(FFA_MEM_SHARE_64, FX_SP1, FX_SP2, MT_VM1_PA, 1);
 	expect_rejected(FFA_MEM_SHARE_64, &s, FFA_DENIED);
+	/* TF-A forbidden ranges: a VM lending an SP's memory to that SP. */
+	s = mt_desc(FFA_MEM_LEND_64, FX_VM1, FX_SP1, MT_SP1_PA, 1);
+	expect_rejected(FFA_MEM_LEND_64, &s, FFA_DENIED);
 	mt_fini();
 }
 
@@ -1100,6 +1116,37 @@ TEST(device_memory_can_only_be_lent_to_one_borrower)
 	ASSERT_EQ(mt_live(), 0);
 	mt_lend(FX_VM1, FX_SP1, FX_DEV_BASE, 1, 0);
 	ASSERT_EQ(mt_live(), 1);
+	mt_fini();
+}
+
+/* Hafnium SP<->SP device lend + reclaim (secure device memory). */
+TEST(sp_can_lend_its_device_memory_to_an_sp_and_reclaim_it)
+{
+	struct spmc_mem_region_config rc = {
+		.base = 0x0A000000ull,
+		.page_count = 2,
+		.owner = FX_SP1,
+		.type = SPMC_MEM_DEVICE,
+		.secure = true,
+	};
+	struct mt_req q;
+	struct ffa_regs r;
+	uint64_t h = 0;
+
+	mt_init();
+	ASSERT_EQ(spmc_mem_region_add(fx.spmc, &rc), FFA_OK);
+	h = mt_lend(FX_SP1, FX_SP2, rc.base, 2, 0);
+	q = mt_req(FX_SP1, FX_SP2, h, FFA_MEM_KIND_LEND);
+	q.attributes = FFA_MEM_ATTR_TYPE_DEVICE | FFA_MEM_ATTR_DEV_NGNRNE |
+		       FFA_MEM_ATTR_INNER_SHAREABLE;
+	r = mt_retrieve_req(FX_SP2, &q);
+	ASSERT_EQ(r.x[0], FFA_MEM_RETRIEVE_RESP);
+	ASSERT_EQ(mt_access(FX_SP2, rc.base, 2 * MT_PAGE), FFA_PERM_DATA_RW);
+	r = mt_relinquish(FX_SP2, h, 0);
+	ASSERT_FFA_SUCCESS(&r);
+	r = mt_reclaim(FX_SP1, h, 0);
+	ASSERT_FFA_SUCCESS(&r);
+	ASSERT_EQ(mt_access(FX_SP1, rc.base, 2 * MT_PAGE), FFA_PERM_DATA_RW);
 	mt_fini();
 }
 
