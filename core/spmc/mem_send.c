@@ -428,6 +428,15 @@ static void share_fill(struct spmc_mem_share *share, const uint8_t *buf,
 		ffa_emad_decode(buf, frag_len, &d->mtd, i, &emad);
 		b->id = emad.receiver;
 		b->perms = emad.perms;
+		/*
+		 * SHARE and multi-borrower LEND are always NX (ffa.md §3.1):
+		 * the relayer stores it, as Hafnium does, so that a hypervisor
+		 * retrieve reports what borrowers will get.
+		 */
+		if (d->kind == FFA_MEM_KIND_SHARE ||
+		    (d->kind == FFA_MEM_KIND_LEND && d->mtd.emad_count > 1)) {
+			b->perms |= FFA_PERM_INSTR_NX;
+		}
 		b->emad_flags = emad.flags;
 		b->impdef[0] = emad.impdef[0];
 		b->impdef[1] = emad.impdef[1];

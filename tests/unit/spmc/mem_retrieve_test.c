@@ -1053,7 +1053,7 @@ TEST(hypervisor_retrieve_returns_every_borrower)
 	ASSERT_EQ(m.mtd.emad_count, 2);
 	ASSERT_EQ(m.emad[0].receiver, FX_SP1);
 	ASSERT_EQ(m.emad[1].receiver, FX_SP2);
-	ASSERT_EQ(m.emad[1].perms & FFA_PERM_DATA_MASK, FFA_PERM_DATA_RO);
+	ASSERT_EQ(m.emad[1].perms, FFA_PERM_DATA_RO | FFA_PERM_INSTR_NX);
 	ASSERT_EQ(m.comp.page_count, 2);
 	/* It changes no state: the hypervisor has no access, borrowers can
 	 * still retrieve, and it may ask again. */
