@@ -31,9 +31,6 @@ CORE_SRCS := $(sort $(wildcard core/*/*.c))
 ifneq ($(wildcard core/spmc/mem_send.c),)
 CORE_SRCS := $(filter-out core/spmc/mem_bootstrap.c,$(CORE_SRCS))
 endif
-ifneq ($(wildcard core/spmc/notif.c),)
-CORE_SRCS := $(filter-out core/spmc/notif_bootstrap.c,$(CORE_SRCS))
-endif
 HOST_MAINS := $(sort $(wildcard hosted/*/main.c))
 HOST_SRCS := $(filter-out $(HOST_MAINS),$(sort $(wildcard hosted/*/*.c)))
 HARNESS_SRCS := $(sort $(wildcard tests/harness/*.c))

@@ -236,6 +236,9 @@ void spmc_direct_resp(struct spmc *spmc, struct spmc_partition *p,
 	complete_client(spmc, v, &resp, out);
 	v->serve = SPMC_SERVE_NONE;
 	v->state = SPMC_VCPU_WAITING;
+	/* The SP hands the CPU back: raise a schedule-receiver interrupt it
+	 * delayed while it ran (FF-A v1.2 §10.7, delay SRI flag). */
+	spmc_notif_sri_flush(spmc, p, out);
 	spmc_framework_flush(spmc, p, out);
 }
 
@@ -283,6 +286,7 @@ void spmc_msg_wait(struct spmc *spmc, struct spmc_partition *p, uint16_t vcpu,
 	}
 	v->serve = SPMC_SERVE_NONE;
 	v->state = SPMC_VCPU_WAITING;
+	spmc_notif_sri_flush(spmc, p, out);
 	spmc_framework_flush(spmc, p, out);
 }
 
@@ -370,6 +374,7 @@ void spmc_yield(struct spmc *spmc, struct spmc_partition *p, uint16_t vcpu,
 	r.x[2] = (uint32_t)in->x[2];
 	r.x[3] = (uint32_t)in->x[3];
 	complete_client(spmc, v, &r, out);
+	spmc_notif_sri_flush(spmc, p, out);
 	v->client_gone = true; /* until a runner adopts it */
 	v->state = SPMC_VCPU_PREEMPTED;
 }

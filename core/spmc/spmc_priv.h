@@ -99,6 +99,16 @@ struct spmc_notif {
 	uint64_t pending_vcpu_from_vm[SPMC_MAX_VCPUS];
 	uint32_t fw_pending_spm; /* SPMC framework bitmap (bit0 RX full) */
 	bool info_reported; /* already listed by INFO_GET */
+	/*
+	 * notif.c: pending bits already listed by INFO_GET (Hf
+	 * info_get_retrieved); a receiver is listed again only for bits that
+	 * became pending after that. GET and UNBIND trim them.
+	 */
+	uint64_t info_reported_global; /* pending_from_sp|vm bits listed */
+	uint32_t info_reported_fw; /* fw_pending_spm bits listed */
+	uint64_t info_reported_vcpu[SPMC_MAX_VCPUS];
+	/* notif.c: this SP set a notification with "delay SRI" (Hf). */
+	bool sri_delayed;
 };
 
 #define SPMC_FW_NOTIF_RX_FULL (1u << 0)
@@ -237,6 +247,13 @@ void spmc_notif_info_get(struct spmc *spmc, struct spmc_partition *p,
 void spmc_notif_framework_pend(struct spmc *spmc, struct spmc_partition *p,
 			       uint32_t bits, bool delay_sri,
 			       struct spmc_output *out);
+/*
+ * Raise the schedule-receiver interrupt an SP delayed (NOTIFICATION_SET or
+ * MSG_SEND2 with the delay-SRI flag). Call when SP @p hands the CPU back to
+ * the normal world (MSG_WAIT, DIRECT_RESP); no-op if nothing was delayed.
+ */
+void spmc_notif_sri_flush(struct spmc *spmc, struct spmc_partition *p,
+			  struct spmc_output *out);
 
 /* ---- mem_*.c (memory transactions; see mem_priv.h) -------------------- */
 

@@ -547,3 +547,34 @@ TEST(vm_lifecycle_framework_message_reaches_subscribed_sp)
 	(void)r;
 	fx_fini(&fx);
 }
+
+/* An SRI the SP delayed while serving is raised when it responds. */
+TEST(delayed_sri_is_raised_when_sp_responds)
+{
+	struct ffa_regs r;
+	unsigned int i = 0;
+	bool sri = false;
+
+	setup();
+	r = fx_call(&fx, FX_VM1, FFA_NOTIFICATION_BITMAP_CREATE, FX_VM1, 2, 0,
+		    0, 0, 0, 0);
+	ASSERT_FFA_SUCCESS(&r);
+	/* SP1 (receiver) binds bit 0 to sender SP2. */
+	r = fx_call(&fx, FX_SP1, FFA_NOTIFICATION_BIND, pair(FX_SP2, FX_SP1), 0,
+		    1, 0, 0, 0, 0);
+	ASSERT_FFA_SUCCESS(&r);
+	call_v(FX_VM1, 0, FFA_MSG_SEND_DIRECT_REQ_32, pair(FX_VM1, FX_SP2), 0,
+	       1);
+	r = fx_call(&fx, FX_SP2, FFA_NOTIFICATION_SET, pair(FX_SP2, FX_SP1),
+		    0x2, 1, 0, 0, 0, 0);
+	ASSERT_FFA_SUCCESS(&r);
+	ASSERT_EQ(fx.out.irq_count, 0);
+	call_v(FX_SP2, 0, FFA_MSG_SEND_DIRECT_RESP_32, pair(FX_SP2, FX_VM1), 0,
+	       0);
+	for (i = 0; i < fx.out.irq_count; i++) {
+		sri |= fx.out.irqs[i].vm == FX_VM1 &&
+		       fx.out.irqs[i].irq == SPMC_IRQ_SRI;
+	}
+	ASSERT_TRUE(sri);
+	fx_fini(&fx);
+}
