@@ -259,10 +259,13 @@ static int send_check_lengths(struct spmc *spmc, const struct spmc_partition *p,
 	uint64_t cons_offset = 0;
 	uint64_t cons_len = 0;
 
-	/* First fragment: header + one EMAD + composite (step 7). */
-	if (ovf_add((uint64_t)d->mtd.emad_offset + d->mtd.emad_size,
-		    FFA_COMPOSITE_SIZE, &min_len) ||
-	    frag_len < min_len) {
+	/*
+	 * First fragment: header + one EMAD + composite (step 7). Implied by
+	 * the composite offset checks of step 4; kept as Hafnium has it.
+	 */
+	if (NEVER(ovf_add((uint64_t)d->mtd.emad_offset + d->mtd.emad_size,
+			  FFA_COMPOSITE_SIZE, &min_len) ||
+		  frag_len < min_len)) {
 		spmc_log(spmc, "mem_send: first fragment too short");
 		return FFA_INVALID_PARAMETERS;
 	}
@@ -772,16 +775,16 @@ static int check_mode(struct spmc *spmc, const struct spmc_mem_share *share,
 			return FFA_DENIED;
 		}
 	}
-	/* Device memory: only LEND to a single borrower, never as Normal. */
-	if (m->type == SPMC_MEM_DEVICE &&
-	    (share->kind != FFA_MEM_KIND_LEND || share->borrower_count != 1)) {
-		spmc_log(spmc, "mem_send: device memory only lent to one");
-		return FFA_DENIED;
-	}
+	/* Device memory: never as Normal, only LEND to a single borrower. */
 	if (m->type == SPMC_MEM_DEVICE &&
 	    (share->attributes & FFA_MEM_ATTR_TYPE_MASK) ==
 		    FFA_MEM_ATTR_TYPE_NORMAL) {
 		spmc_log(spmc, "mem_send: device memory sent as Normal");
+		return FFA_DENIED;
+	}
+	if (m->type == SPMC_MEM_DEVICE &&
+	    (share->kind != FFA_MEM_KIND_LEND || share->borrower_count != 1)) {
+		spmc_log(spmc, "mem_send: device memory only lent to one");
 		return FFA_DENIED;
 	}
 	/* Zeroing needs the owner's write access (Hafnium). */
