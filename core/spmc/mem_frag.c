@@ -3,8 +3,8 @@
  * Fragmented descriptors (ffa.md §4).
  *
  * FFA_MEM_FRAG_TX continues a send: the sender puts the next chunk (whole
- * 16-byte constituents) in TX. The chunk is appended to the share state's
- * private copy; the last one completes the send (mem_send.c). A share state
+ * 16-byte constituents) in TX. The constituents are copied into the share
+ * state's range table; the last chunk completes the send (mem_send.c). A share state
  * that reaches cfg.max_fragments without completing is dropped (NO_MEMORY,
  * Hafnium's MAX_FRAGMENTS rule).
  *
@@ -28,33 +28,6 @@ static uint32_t max_fragments(const struct spmc *spmc)
 {
 	return spmc->cfg.max_fragments ? spmc->cfg.max_fragments :
 					 SPMC_DEFAULT_MAX_FRAGMENTS;
-}
-
-/* Make room for @more bytes at share->raw (geometric growth, capped at the
- * announced total so a large total_len never allocates ahead of data). */
-static int raw_reserve(struct spmc *spmc, struct spmc_mem_share *share,
-		       uint32_t more)
-{
-	uint32_t need = share->raw_len + more; /* <= total_len: checked */
-	uint32_t cap = share->raw_cap;
-	uint8_t *nraw = NULL;
-
-	if (need <= cap) {
-		return FFA_OK;
-	}
-	cap = cap > share->total_len / 2 ? share->total_len : cap * 2;
-	if (cap < need) {
-		cap = need;
-	}
-	nraw = spmc_alloc(spmc, cap);
-	if (!nraw) {
-		return FFA_NO_MEMORY;
-	}
-	tzs_memcpy(nraw, share->raw, share->raw_len);
-	spmc_free(spmc, share->raw);
-	share->raw = nraw;
-	share->raw_cap = cap;
-	return FFA_OK;
 }
 
 /**
@@ -107,24 +80,23 @@ void spmc_mem_frag_tx(struct spmc *spmc, struct spmc_partition *p,
 		rc = FFA_NO_MEMORY;
 		goto out;
 	}
-	if (frag_len > share->total_len - share->raw_len) {
+	if (frag_len > share->total_len - share->recv_len) {
 		spmc_log(spmc, "mem_frag_tx: fragment beyond total length");
 		goto out;
 	}
-	rc = raw_reserve(spmc, share, frag_len);
+	/* Copy now (each constituent read once): TX may change later. */
+	rc = spmc_mem_send_append(spmc, share, p->mb.tx, frag_len);
 	if (rc != FFA_OK) {
 		goto out;
 	}
-	/* Copy now: the sender may rewrite TX after this call. */
-	tzs_memcpy(share->raw + share->raw_len, p->mb.tx, frag_len);
-	share->raw_len += frag_len;
+	share->recv_len += frag_len;
 	share->frag_count++;
-	if (share->raw_len < share->total_len) {
+	if (share->recv_len < share->total_len) {
 		ffa_regs_clear(out);
 		out->x[0] = FFA_MEM_FRAG_RX;
 		out->x[1] = (uint32_t)handle;
 		out->x[2] = (uint32_t)(handle >> 32);
-		out->x[3] = share->raw_len;
+		out->x[3] = share->recv_len;
 		return;
 	}
 	spmc_mem_send_complete(spmc, share, out);

@@ -30,16 +30,17 @@
 #define TAG_BITS (63 - SPMC_MEM_SLOT_BITS)
 #define TAG_MASK ((1ull << TAG_BITS) - 1)
 
-/* A 64-bit finaliser (MurmurHash3 fmix64): every input bit affects every
- * output bit, so neighbouring slots/generations give unrelated tags. */
+/*
+ * SplitMix64's output function: a golden-ratio increment (so 0 is no fixed
+ * point) followed by a bijective avalanche, so every input bit affects every
+ * output bit and neighbouring slots/generations give unrelated tags.
+ */
 static uint64_t mix64(uint64_t x)
 {
-	x ^= x >> 33;
-	x *= 0xff51afd7ed558ccdull;
-	x ^= x >> 33;
-	x *= 0xc4ceb9fe1a85ec53ull;
-	x ^= x >> 33;
-	return x;
+	x += 0x9e3779b97f4a7c15ull;
+	x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ull;
+	x = (x ^ (x >> 27)) * 0x94d049bb133111ebull;
+	return x ^ (x >> 31);
 }
 
 static uint64_t handle_make(uint64_t secret, uint32_t slot, uint32_t gen)
@@ -99,8 +100,6 @@ int spmc_mem_pool_init(struct spmc *spmc)
 static void share_release_buffers(struct spmc *spmc,
 				  struct spmc_mem_share *share)
 {
-	spmc_free(spmc, share->raw);
-	share->raw = NULL;
 	spmc_free(spmc, share->ranges);
 	share->ranges = NULL;
 }

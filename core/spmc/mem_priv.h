@@ -25,8 +25,9 @@
  * send owns no pages.
  *
  * Share-state lifecycle (mem_handle.c allocates and frees):
- *   FREE -> [first fragment valid] -> SENDING (incomplete, holds the raw
- *   descriptor bytes) -> [last fragment valid] -> COMPLETE -> [reclaim, or
+ *   FREE -> [first fragment valid] -> SENDING (incomplete: the constituents
+ *   received so far, copied out of TX into the range table) -> [last
+ *   fragment valid] -> COMPLETE -> [reclaim, or
  *   DONATE fully retrieved, or deferred reclaim finished] -> FREE.
  *   SENDING -> FREE on any completion failure, MAX_FRAGMENTS, or sender
  *   abort. COMPLETE + sender abort with borrowers holding -> pending
@@ -119,23 +120,25 @@ struct spmc_mem_share {
 	uint32_t borrower_count;
 	struct spmc_mem_borrower *borrowers; /* cfg.max_borrowers entries */
 
-	/* Constituents, copied and normalised at completion. */
+	/*
+	 * Constituents, copied out of TX as fragments arrive and normalised
+	 * (a range continuing the previous one is merged into it).
+	 */
 	struct spmc_mem_range *ranges;
 	uint32_t range_count;
-	uint64_t page_count;
+	uint32_t range_cap;
+	uint64_t page_count; /* sum of the constituents' page counts */
 	uint8_t orig_perm; /* sender's page access before the send */
 	enum spmc_mem_type mem_type; /* uniform over all pages */
 	bool mem_secure; /* uniform over all pages */
 
-	/* Incomplete send: the descriptor bytes received so far. */
-	uint8_t *raw;
-	uint32_t raw_len; /* bytes received */
-	uint32_t raw_cap; /* bytes allocated at raw */
+	/* Progress of the send (no raw descriptor bytes are kept). */
 	uint32_t total_len; /* w1 of the first fragment */
+	uint32_t recv_len; /* bytes received so far */
 	uint32_t frag_count;
-	uint32_t cons_offset; /* offset of the constituent array */
 	uint32_t cons_count; /* composite constituent count */
 	uint32_t comp_page_count; /* composite total page count */
+	int deferred_rc; /* first bad constituent: reported at completion */
 
 	/* Hypervisor retrieve request (ffa.md §6) in progress. */
 	struct spmc_mem_resp hyp_resp;
@@ -208,9 +211,19 @@ int spmc_mem_check_layout(struct spmc *spmc, uint32_t version,
 int spmc_mem_attributes_validate(struct spmc *spmc, uint16_t attributes);
 
 /*
- * Validate the complete descriptor held in share->raw and commit the
- * transaction (step 13 of ffa.md §3.3). On failure the share state is
- * freed. Fills @out with FFA_SUCCESS(handle) or the error.
+ * Copy the @len bytes of whole constituents at @src (the private copy of
+ * the first fragment, or the caller's TX for FRAG_TX: each constituent is
+ * read exactly once) into the range table. A malformed constituent is
+ * remembered in deferred_rc and reported at completion, as Hafnium checks
+ * constituents only then. Returns FFA_NO_MEMORY (nothing appended) when
+ * the table cannot grow.
+ */
+int spmc_mem_send_append(struct spmc *spmc, struct spmc_mem_share *share,
+			 const uint8_t *src, uint32_t len);
+/*
+ * Validate the complete transaction and commit it (step 13 of ffa.md
+ * §3.3). On failure the share state is freed. Fills @out with
+ * FFA_SUCCESS(handle) or the error.
  */
 void spmc_mem_send_complete(struct spmc *spmc, struct spmc_mem_share *share,
 			    struct ffa_regs *out);

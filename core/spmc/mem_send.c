@@ -432,7 +432,6 @@ static void share_fill(struct spmc_mem_share *share, const uint8_t *buf,
 		b->impdef[0] = emad.impdef[0];
 		b->impdef[1] = emad.impdef[1];
 	}
-	share->cons_offset = d->comp_offset + FFA_COMPOSITE_SIZE;
 	share->cons_count = d->comp.constituent_count;
 	share->comp_page_count = d->comp.page_count;
 }
@@ -479,6 +478,7 @@ void spmc_mem_send(struct spmc *spmc, struct spmc_partition *p, uint32_t fid,
 	uint32_t frag_len = (uint32_t)in->x[2];
 	struct spmc_mem_share *share = NULL;
 	struct send_desc d;
+	uint32_t cons_offset = 0;
 	uint8_t *buf = NULL;
 	int rc = 0;
 
@@ -517,11 +517,17 @@ void spmc_mem_send(struct spmc *spmc, struct spmc_partition *p, uint32_t fid,
 		goto out_free_buf;
 	}
 	share_fill(share, buf, frag_len, &d);
-	share->raw = buf;
-	share->raw_len = frag_len;
-	share->raw_cap = frag_len;
 	share->total_len = total_len;
+	share->recv_len = frag_len;
 	share->frag_count = 1;
+	cons_offset = d.comp_offset + FFA_COMPOSITE_SIZE;
+	rc = spmc_mem_send_append(spmc, share, buf + cons_offset,
+				  frag_len - cons_offset);
+	spmc_free(spmc, buf);
+	if (rc != FFA_OK) {
+		spmc_mem_share_free(spmc, share);
+		goto out;
+	}
 	/* Step 13. */
 	if (frag_len < total_len) {
 		regs_frag_rx(out, share->handle, frag_len);
@@ -582,6 +588,23 @@ static void heap_sort(struct span_key *a, uint32_t n)
 	}
 }
 
+/* True when the ranges are in ascending order without overlap (the usual
+ * case: then no sort is needed). */
+static bool ranges_ascending(const struct spmc_mem_share *share)
+{
+	uint32_t i = 0;
+
+	for (i = 1; i < share->range_count; i++) {
+		const struct spmc_mem_range *a = &share->ranges[i - 1];
+
+		if (a->base + ((uint64_t)a->page_count << TZS_PAGE_SHIFT) >
+		    share->ranges[i].base) {
+			return false;
+		}
+	}
+	return true;
+}
+
 /* No two ranges may share a page, within one fragment or across
  * fragments (ffa.md §3.3 step 13; Hafnium fix "overlapping constituents"). */
 static int check_overlap(struct spmc *spmc, const struct spmc_mem_share *share)
@@ -591,7 +614,7 @@ static int check_overlap(struct spmc *spmc, const struct spmc_mem_share *share)
 	uint32_t i = 0;
 	int rc = FFA_OK;
 
-	if (n < 2) {
+	if (n < 2 || ranges_ascending(share)) {
 		return FFA_OK;
 	}
 	keys = spmc_alloc(spmc, (size_t)n * sizeof(*keys));
@@ -616,73 +639,113 @@ static int check_overlap(struct spmc *spmc, const struct spmc_mem_share *share)
 	return rc;
 }
 
-/*
- * Copy the constituents out of the raw descriptor, checking each one, and
- * normalise them: a range that starts where the previous one ends is merged
- * into it. Order is kept (borrowers map the ranges in order).
- */
-static int parse_constituents(struct spmc *spmc, struct spmc_mem_share *share)
+/* Room for @more ranges (geometric growth, never beyond cons_count). */
+static int ranges_reserve(struct spmc *spmc, struct spmc_mem_share *share,
+			  uint32_t more)
 {
-	struct ffa_constituent c;
-	struct spmc_mem_range *r = NULL;
-	uint64_t sum = 0;
-	uint64_t end = 0;
-	uint32_t i = 0;
+	uint64_t need = (uint64_t)share->range_count + more;
+	uint64_t cap = share->range_cap ? share->range_cap : 16;
+	struct spmc_mem_range *nr = NULL;
 
-	if (share->cons_count == 0) {
-		spmc_log(spmc, "mem_send: no constituents");
-		return FFA_INVALID_PARAMETERS;
+	if (need <= share->range_cap) {
+		return FFA_OK;
 	}
-	share->ranges =
-		spmc_alloc(spmc, (size_t)share->cons_count * sizeof(*r));
-	if (!share->ranges) {
+	while (cap < need) {
+		cap *= 2;
+	}
+	if (cap > share->cons_count) {
+		cap = share->cons_count; /* >= need: bytes <= total_len */
+	}
+	if (NEVER(cap < need) || cap * sizeof(*nr) > SIZE_MAX) {
 		return FFA_NO_MEMORY;
 	}
-	for (i = 0; i < share->cons_count; i++) {
-		uint64_t off =
-			share->cons_offset + (uint64_t)i * FFA_CONSTITUENT_SIZE;
-
-		if (NEVER(ffa_constituent_decode(share->raw, share->raw_len,
-						 off, &c) != FFA_OK)) {
-			return FFA_INVALID_PARAMETERS;
-		}
-		if (c.reserved != 0) {
-			spmc_log(spmc, "mem_send: constituent reserved set");
-			return FFA_INVALID_PARAMETERS;
-		}
-		if (c.page_count == 0) {
-			spmc_log(spmc, "mem_send: constituent of zero pages");
-			return FFA_INVALID_PARAMETERS;
-		}
-		if (c.address & (TZS_PAGE_SIZE - 1)) {
-			spmc_log(spmc, "mem_send: address not 4K aligned");
-			return FFA_INVALID_PARAMETERS;
-		}
-		if (ovf_add(c.address, (uint64_t)c.page_count << TZS_PAGE_SHIFT,
-			    &end)) {
-			spmc_log(spmc, "mem_send: constituent wraps");
-			return FFA_INVALID_PARAMETERS;
-		}
-		sum += c.page_count;
-		r = share->range_count ?
-			    &share->ranges[share->range_count - 1] :
-			    NULL;
-		if (r &&
-		    r->base + ((uint64_t)r->page_count << TZS_PAGE_SHIFT) ==
-			    c.address &&
-		    (uint64_t)r->page_count + c.page_count <= UINT32_MAX) {
-			r->page_count += c.page_count;
-			continue;
-		}
-		share->ranges[share->range_count].base = c.address;
-		share->ranges[share->range_count].page_count = c.page_count;
-		share->range_count++;
+	nr = spmc_alloc(spmc, (size_t)cap * sizeof(*nr));
+	if (!nr) {
+		spmc_log(spmc, "mem_send: no memory for the range table");
+		return FFA_NO_MEMORY;
 	}
-	if (sum != share->comp_page_count) {
-		spmc_log(spmc, "mem_send: page count does not match composite");
+	if (share->range_count) {
+		tzs_memcpy(nr, share->ranges,
+			   (size_t)share->range_count * sizeof(*nr));
+	}
+	spmc_free(spmc, share->ranges);
+	share->ranges = nr;
+	share->range_cap = (uint32_t)cap;
+	return FFA_OK;
+}
+
+/* Structural rules of one constituent (ffa.md §3.3 step 13). */
+static int check_constituent(struct spmc *spmc, const struct ffa_constituent *c)
+{
+	uint64_t end = 0;
+
+	if (c->reserved != 0) {
+		spmc_log(spmc, "mem_send: constituent reserved set");
 		return FFA_INVALID_PARAMETERS;
 	}
-	share->page_count = sum;
+	if (c->page_count == 0) {
+		spmc_log(spmc, "mem_send: constituent of zero pages");
+		return FFA_INVALID_PARAMETERS;
+	}
+	if (c->address & (TZS_PAGE_SIZE - 1)) {
+		spmc_log(spmc, "mem_send: address not 4K aligned");
+		return FFA_INVALID_PARAMETERS;
+	}
+	if (ovf_add(c->address, (uint64_t)c->page_count << TZS_PAGE_SHIFT,
+		    &end)) {
+		spmc_log(spmc, "mem_send: constituent wraps");
+		return FFA_INVALID_PARAMETERS;
+	}
+	return FFA_OK;
+}
+
+/* Append one checked constituent, merging it into the previous range when
+ * it continues it. Order is kept: borrowers map the ranges in order. */
+static void range_push(struct spmc_mem_share *share,
+		       const struct ffa_constituent *c)
+{
+	struct spmc_mem_range *r = NULL;
+
+	share->page_count += c->page_count;
+	if (share->range_count) {
+		r = &share->ranges[share->range_count - 1];
+		if (r->base + ((uint64_t)r->page_count << TZS_PAGE_SHIFT) ==
+			    c->address &&
+		    (uint64_t)r->page_count + c->page_count <= UINT32_MAX) {
+			r->page_count += c->page_count;
+			return;
+		}
+	}
+	share->ranges[share->range_count].base = c->address;
+	share->ranges[share->range_count].page_count = c->page_count;
+	share->range_count++;
+}
+
+int spmc_mem_send_append(struct spmc *spmc, struct spmc_mem_share *share,
+			 const uint8_t *src, uint32_t len)
+{
+	uint32_t n = len / FFA_CONSTITUENT_SIZE;
+	struct ffa_constituent c;
+	uint32_t i = 0;
+	int rc = 0;
+
+	CHECK(len % FFA_CONSTITUENT_SIZE == 0);
+	rc = ranges_reserve(spmc, share, n);
+	if (rc != FFA_OK) {
+		return rc;
+	}
+	for (i = 0; i < n; i++) {
+		/* One read of the constituent into @c, then only @c is used. */
+		ffa_constituent_decode(src, len, (uint64_t)i * 16, &c);
+		rc = check_constituent(spmc, &c);
+		if (rc != FFA_OK) {
+			if (share->deferred_rc == FFA_OK) {
+				share->deferred_rc = rc;
+			}
+			continue;
+		}
+		range_push(share, &c);
+	}
 	return FFA_OK;
 }
 
@@ -841,8 +904,16 @@ void spmc_mem_send_complete(struct spmc *spmc, struct spmc_mem_share *share,
 	int rc = 0;
 
 	tzs_memset(&m, 0, sizeof(m));
-	CHECK(share->raw_len == share->total_len);
-	rc = parse_constituents(spmc, share);
+	CHECK(share->recv_len == share->total_len);
+	rc = share->deferred_rc;
+	if (rc == FFA_OK && share->cons_count == 0) {
+		spmc_log(spmc, "mem_send: no constituents");
+		rc = FFA_INVALID_PARAMETERS;
+	}
+	if (rc == FFA_OK && share->page_count != share->comp_page_count) {
+		spmc_log(spmc, "mem_send: page count does not match composite");
+		rc = FFA_INVALID_PARAMETERS;
+	}
 	if (rc == FFA_OK) {
 		rc = check_overlap(spmc, share);
 	}
@@ -866,10 +937,6 @@ void spmc_mem_send_complete(struct spmc *spmc, struct spmc_mem_share *share,
 	if (share->flags & FFA_MEM_FLAG_CLEAR) {
 		spmc_mem_share_zero(spmc, share);
 	}
-	spmc_free(spmc, share->raw);
-	share->raw = NULL;
-	share->raw_len = 0;
-	share->raw_cap = 0;
 	share->complete = true;
 	ffa_regs_success(out, (uint32_t)share->handle,
 			 (uint32_t)(share->handle >> 32));
