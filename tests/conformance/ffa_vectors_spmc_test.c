@@ -957,10 +957,17 @@ static bool resp_hypervisor(struct run *r, const struct pair *pr,
 	       pr->d.mtd.emad_count);
 	for (i = 0; i < d.mtd.emad_count; i++) {
 		const struct ffa_emad *s = &pr->d.emads[i];
+		/* The relayer stores NX for SHARE and multi-borrower LEND
+		 * borrowers that left instruction access unspecified (ffa.md
+		 * §3.1); the hypervisor sees the stored permissions. */
+		uint8_t want = s->perms;
 
+		if (!(want & FFA_PERM_INSTR_MASK)) {
+			want |= FFA_PERM_INSTR_NX;
+		}
 		VERIFY(r,
 		       d.emads[i].receiver == s->receiver &&
-			       d.emads[i].perms == s->perms,
+			       d.emads[i].perms == want,
 		       "EMAD %u: 0x%04x/0x%02x, sent 0x%04x/0x%02x", i,
 		       d.emads[i].receiver, d.emads[i].perms, s->receiver,
 		       s->perms);
