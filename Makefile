@@ -27,10 +27,6 @@ CFLAGS_ALL := $(CFLAGS_BASE) $(CFLAGS_OPT) $(CFLAGS)
 LDLIBS := -lpthread
 
 CORE_SRCS := $(sort $(wildcard core/*/*.c))
-# Temporary: the bootstrap memory map gives way to the real module.
-ifneq ($(wildcard core/spmc/mem_send.c),)
-CORE_SRCS := $(filter-out core/spmc/mem_bootstrap.c,$(CORE_SRCS))
-endif
 HOST_MAINS := $(sort $(wildcard hosted/*/main.c))
 HOST_SRCS := $(filter-out $(HOST_MAINS),$(sort $(wildcard hosted/*/*.c)))
 HARNESS_SRCS := $(sort $(wildcard tests/harness/*.c))

@@ -87,14 +87,24 @@ uint8_t *fx_pa(struct fx *fx, uint64_t pa)
 	return fx->mem + pa;
 }
 
+static uint64_t mb_tx_pa(const struct fx *fx, uint16_t ep)
+{
+	return fx->extra_vm0 && ep == 0x0000 ? FX_VM0_TX_PA : fx_tx_pa(ep);
+}
+
+static uint64_t mb_rx_pa(const struct fx *fx, uint16_t ep)
+{
+	return fx->extra_vm0 && ep == 0x0000 ? FX_VM0_RX_PA : fx_rx_pa(ep);
+}
+
 uint8_t *fx_tx(struct fx *fx, uint16_t ep)
 {
-	return fx_pa(fx, fx_tx_pa(ep));
+	return fx_pa(fx, mb_tx_pa(fx, ep));
 }
 
 uint8_t *fx_rx(struct fx *fx, uint16_t ep)
 {
-	return fx_pa(fx, fx_rx_pa(ep));
+	return fx_pa(fx, mb_rx_pa(fx, ep));
 }
 
 static void add_sp(struct fx *fx, uint16_t id, uint16_t ecs,
@@ -152,8 +162,8 @@ static void negotiate(struct fx *fx, uint16_t ep, uint32_t version,
 	if (!mailbox) {
 		return;
 	}
-	r = fx_call(fx, ep, FFA_RXTX_MAP_64, fx_tx_pa(ep), fx_rx_pa(ep), 1, 0,
-		    0, 0, 0);
+	r = fx_call(fx, ep, FFA_RXTX_MAP_64, mb_tx_pa(fx, ep), mb_rx_pa(fx, ep),
+		    1, 0, 0, 0, 0);
 	ASSERT_FFA_SUCCESS(&r);
 }
 
@@ -176,6 +186,12 @@ void fx_init(struct fx *fx, const struct fx_opts *opts)
 	fx->vm1 = opts->vm0_instead_of_vm1 ? 0x0000 : FX_VM1;
 	add_vm(fx, fx->vm1, FX_VM1_BASE, FX_VM1_SIZE);
 	add_vm(fx, FX_VM2, FX_VM2_BASE, FX_VM2_SIZE);
+	if (opts->extra_vm0) {
+		/* VM 0 would otherwise alias VM 1's range (vm0_instead_of_vm1). */
+		ASSERT_FALSE(opts->vm0_instead_of_vm1);
+		fx->extra_vm0 = true;
+		add_vm(fx, 0x0000, FX_VM0_BASE, FX_VM0_SIZE);
+	}
 	add_sp(fx, FX_SP1, 2, FX_UUID_A, FX_SP1_BASE);
 	add_sp(fx, FX_SP2, 1, FX_UUID_B, FX_SP2_BASE);
 	memset(&rc, 0, sizeof(rc));
@@ -188,6 +204,9 @@ void fx_init(struct fx *fx, const struct fx_opts *opts)
 	version = opts->version ? opts->version : FFA_VERSION_1_2;
 	negotiate(fx, fx->vm1, version, !opts->no_mailboxes);
 	negotiate(fx, FX_VM2, version, !opts->no_mailboxes);
+	if (fx->extra_vm0) {
+		negotiate(fx, 0x0000, version, !opts->no_mailboxes);
+	}
 	negotiate(fx, FX_SP1, version, !opts->no_mailboxes);
 	negotiate(fx, FX_SP2, version, !opts->no_mailboxes);
 }

@@ -14,6 +14,11 @@
  * opts say otherwise. SPs advertise direct req/req2 receive+send, indirect
  * messaging and notifications; SP 0x8001 has UUID FX_UUID_A (and
  * FX_UUID_SHARED), SP 0x8002 FX_UUID_B (and FX_UUID_SHARED).
+ *
+ * opts.extra_vm0 adds endpoint 0x0000 next to VM 0x0001, owning nothing but
+ * its mailbox (TX FX_VM0_TX_PA, RX FX_VM0_RX_PA). With cfg.has_hypervisor
+ * and cfg.hypervisor_id 0 it is the normal-world hypervisor beside an owner
+ * VM 0x0001 (e.g. for hypervisor retrieve requests).
  */
 #ifndef TZS_SPMC_FIXTURE_H
 #define TZS_SPMC_FIXTURE_H
@@ -37,6 +42,10 @@
 #define FX_SP_SIZE 0x01000000ull
 #define FX_DEV_BASE 0x09000000ull
 #define FX_DEV_SIZE 0x00010000ull
+#define FX_VM0_BASE 0x12000000ull /* opts.extra_vm0: mailbox only */
+#define FX_VM0_SIZE 0x00002000ull
+#define FX_VM0_TX_PA FX_VM0_BASE
+#define FX_VM0_RX_PA (FX_VM0_BASE + 0x1000ull)
 
 extern const uint8_t FX_UUID_A[16];
 extern const uint8_t FX_UUID_B[16];
@@ -47,6 +56,9 @@ struct fx_opts {
 	uint32_t version; /* version every partition negotiates; 0 = v1.2 */
 	bool no_mailboxes; /* do not map RX/TX */
 	bool vm0_instead_of_vm1; /* VM 1's memory belongs to VM 0x0000 */
+	/* Also add VM 0x0000 owning only its mailbox (see above); not with
+	 * vm0_instead_of_vm1. */
+	bool extra_vm0;
 };
 
 struct fx {
@@ -55,6 +67,7 @@ struct fx {
 	uint64_t mem_len;
 	struct spmc_output out; /* of the last call */
 	uint16_t vm1; /* FX_VM1, or 0 with vm0_instead_of_vm1 */
+	bool extra_vm0; /* opts.extra_vm0: fx_tx/fx_rx(0) are its mailbox */
 };
 
 void fx_init(struct fx *fx, const struct fx_opts *opts);
@@ -62,6 +75,8 @@ void fx_fini(struct fx *fx);
 
 /* Host pointer for a physical address of the fixture's memory. */
 uint8_t *fx_pa(struct fx *fx, uint64_t pa);
+/* Mailbox addresses of the default platform (not of opts.extra_vm0's VM 0:
+ * that one is at FX_VM0_TX_PA / FX_VM0_RX_PA; fx_tx/fx_rx know it). */
 uint64_t fx_tx_pa(uint16_t ep);
 uint64_t fx_rx_pa(uint16_t ep);
 uint8_t *fx_tx(struct fx *fx, uint16_t ep);
