@@ -454,9 +454,11 @@ static void close_all(struct host *h)
 
 /*
  * Wait for the SPs to leave after their sockets closed; kill the rest.
- * Returns how many exited with a non-zero status: an SP runtime exits 0
- * when the SPMC goes away, so anything else (a sanitizer's leak report)
- * is a failure worth the SPMC's own exit status.
+ * Returns how many SPs that were alive until shutdown exited with a
+ * non-zero status: an SP runtime exits 0 when the SPMC goes away, so
+ * anything else (a sanitizer's leak report) is a failure worth the SPMC's
+ * own exit status. An SP that died earlier may still be a zombie here
+ * (its SIGCHLD not read yet); its status is not counted.
  */
 static unsigned int reap_sps(struct host *h)
 {
@@ -476,7 +478,10 @@ static unsigned int reap_sps(struct host *h)
 				continue;
 			}
 			if (waitpid(p->pid, &status, WNOHANG) == p->pid) {
-				if (WIFEXITED(status) && WEXITSTATUS(status)) {
+				/* Only SPs alive until now were asked to
+				 * leave; the dead died for their own reasons. */
+				if (p->alive && WIFEXITED(status) &&
+				    WEXITSTATUS(status)) {
 					fprintf(stderr,
 						"tzshare-spmc: SP 0x%04x exited "
 						"with status %d\n",
