@@ -50,6 +50,9 @@ TEST_SP := $(if $(SERVICE_SRCS),$(O)/bin/tzshare-test-sp)
 TEST_BINS := $(TEST_SRCS:%.c=$(O)/%)
 BENCH_BINS := $(BENCH_SRCS:%.c=$(O)/%)
 
+# Keep objects: they are intermediates of pattern rules.
+.SECONDARY:
+
 .PHONY: all tests benches check demo bench deps freestanding clean format fuzz-smoke print-core-srcs
 
 all: $(PROGS) $(TEST_SP)
