@@ -1,0 +1,231 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * Split virtqueue (virtio 1.x §2.7), both sides, portable.
+ *
+ * Rings and buffers live in memory shared between driver and device and are
+ * named by bus addresses (on the FF-A bus: area_id << 48 | offset). The
+ * driver owns its rings and trusts them; the device treats everything in
+ * them as hostile: it reads each index and descriptor once into a local
+ * copy, bounds every chain walk, checks every index, length and address
+ * against the areas it actually mapped (through virtq_mem_ops.translate),
+ * and marks the queue broken on a protocol violation instead of crashing.
+ *
+ * Memory ordering: the publisher writes descriptors/ring entries, then a
+ * release barrier, then the index; the consumer reads the index with an
+ * acquire barrier before reading entries (comments at each barrier).
+ */
+#ifndef TZSHARE_VIRTQ_H
+#define TZSHARE_VIRTQ_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define VIRTQ_DESC_F_NEXT 1u
+#define VIRTQ_DESC_F_WRITE 2u
+#define VIRTQ_DESC_F_INDIRECT 4u
+#define VIRTQ_AVAIL_F_NO_INTERRUPT 1u
+#define VIRTQ_USED_F_NO_NOTIFY 1u
+
+#define VIRTIO_F_INDIRECT_DESC 28
+#define VIRTIO_F_EVENT_IDX 29
+#define VIRTIO_F_VERSION_1 32
+#define VIRTIO_F_ACCESS_PLATFORM 33
+#define VIRTIO_F_RING_RESET 40
+
+#define VIRTQ_MAX_SIZE 32768u
+#define VIRTQ_DESC_SIZE 16u
+#define VIRTQ_MAX_CHAIN 64u /* iovecs one device chain may have */
+
+/* Results (negative). */
+enum virtq_error {
+	VIRTQ_OK = 0,
+	VIRTQ_E_EMPTY = -1, /* nothing available / used */
+	VIRTQ_E_NOSPACE = -2, /* driver: not enough free descriptors */
+	VIRTQ_E_BROKEN = -3, /* device: ring violated the protocol */
+	VIRTQ_E_INVAL = -4, /* bad arguments (size not a power of 2, ...) */
+};
+
+/* Ring layout sizes for @num entries (with EVENT_IDX fields). */
+static inline uint64_t virtq_desc_bytes(uint32_t num)
+{
+	return (uint64_t)num * VIRTQ_DESC_SIZE;
+}
+
+static inline uint64_t virtq_avail_bytes(uint32_t num)
+{
+	return 6u + 2ull * num;
+}
+
+static inline uint64_t virtq_used_bytes(uint32_t num)
+{
+	return 6u + 8ull * num;
+}
+
+/* virtio 1.x §2.7.10: notify iff the event index was crossed. */
+static inline bool virtq_need_event(uint16_t event_idx, uint16_t new_idx,
+				    uint16_t old_idx)
+{
+	return (uint16_t)(new_idx - event_idx - 1) <
+	       (uint16_t)(new_idx - old_idx);
+}
+
+/** How a side reaches shared memory. */
+struct virtq_mem_ops {
+	/*
+	 * Host pointer for [addr, addr + len), or NULL unless the whole range
+	 * lies in one mapping that allows the access (@write: device writes).
+	 */
+	uint8_t *(*translate)(void *ctx, uint64_t addr, uint64_t len,
+			      bool write);
+};
+
+/** A buffer of a chain, as the driver names it. */
+struct virtq_buf {
+	uint64_t addr; /* bus address */
+	uint32_t len;
+};
+
+/* ---------------------------------------------------------------------- */
+/* Driver side                                                             */
+
+struct virtq_drv {
+	uint16_t num;
+	bool event_idx;
+	bool indirect;
+	uint8_t *desc; /* host pointers to the rings (driver memory) */
+	uint8_t *avail;
+	uint8_t *used;
+	uint64_t desc_addr; /* their bus addresses */
+	uint64_t avail_addr;
+	uint64_t used_addr;
+	uint16_t free_head;
+	uint16_t num_free;
+	uint16_t avail_idx; /* next slot to publish (shadow) */
+	uint16_t last_kick_idx; /* avail idx at the last notification */
+	uint16_t last_used_idx;
+	void **tokens; /* num entries, caller storage */
+	uint16_t *chain_len; /* num entries: descriptors per head */
+	struct virtq_drv_stats {
+		uint64_t added;
+		uint64_t used;
+		uint64_t kicks;
+		uint64_t kicks_suppressed;
+	} stats;
+};
+
+/**
+ * virtq_drv_init() - set up a driver queue on rings the caller allocated
+ * (host pointers + bus addresses, zeroed, aligned 16/2/4) and
+ * num-entry arrays @tokens and @chain_len. @num is a power of 2.
+ */
+int virtq_drv_init(struct virtq_drv *vq, uint16_t num, uint8_t *desc,
+		   uint64_t desc_addr, uint8_t *avail, uint64_t avail_addr,
+		   uint8_t *used, uint64_t used_addr, bool event_idx,
+		   bool indirect, void **tokens, uint16_t *chain_len);
+
+/**
+ * virtq_drv_add() - expose a chain: @out_n device-readable buffers then
+ * @in_n device-writable ones; @token comes back from virtq_drv_get_used().
+ * Returns VIRTQ_OK or VIRTQ_E_NOSPACE. Not visible to the device until
+ * virtq_drv_publish().
+ */
+int virtq_drv_add(struct virtq_drv *vq, const struct virtq_buf *out,
+		  unsigned int out_n, const struct virtq_buf *in,
+		  unsigned int in_n, void *token);
+
+/**
+ * virtq_drv_publish() - make added chains visible (release barrier, then
+ * avail idx) and say whether the device wants a notification now
+ * (EVENT_IDX avail_event / NO_NOTIFY). Batching: add many, publish once.
+ */
+bool virtq_drv_publish(struct virtq_drv *vq);
+
+/** Next completed chain: its token and bytes written, or NULL. */
+void *virtq_drv_get_used(struct virtq_drv *vq, uint32_t *len);
+
+/**
+ * virtq_drv_enable_cb() - ask for used-buffer notifications again (clear
+ * NO_INTERRUPT / set used_event). Returns false if used entries arrived
+ * meanwhile (caller should process before sleeping).
+ */
+bool virtq_drv_enable_cb(struct virtq_drv *vq);
+void virtq_drv_disable_cb(struct virtq_drv *vq);
+
+/** Take back a chain that was never used (queue reset): token or NULL. */
+void *virtq_drv_detach_unused(struct virtq_drv *vq);
+
+/* ---------------------------------------------------------------------- */
+/* Device side                                                             */
+
+struct virtq_iov {
+	uint8_t *ptr; /* host pointer (validated) */
+	uint32_t len;
+	bool write; /* device-writable */
+};
+
+/** One chain as the device sees it (copied and validated). */
+struct virtq_chain {
+	uint16_t head;
+	uint16_t n_out; /* readable iovecs first ... */
+	uint16_t n_in; /* ... then writable ones */
+	uint32_t out_len;
+	uint32_t in_len;
+	struct virtq_iov iov[VIRTQ_MAX_CHAIN];
+};
+
+struct virtq_dev {
+	uint16_t num;
+	bool event_idx;
+	bool indirect;
+	bool broken;
+	uint64_t desc_addr;
+	uint64_t avail_addr;
+	uint64_t used_addr;
+	const struct virtq_mem_ops *ops;
+	void *ctx;
+	uint16_t last_avail_idx;
+	uint16_t used_idx;
+	uint16_t last_signalled_used;
+	bool signalled_once;
+	struct virtq_dev_stats {
+		uint64_t popped;
+		uint64_t pushed;
+		uint64_t notifies;
+		uint64_t notifies_suppressed;
+		uint64_t rejected; /* protocol violations seen */
+	} stats;
+};
+
+/**
+ * virtq_dev_init() - bind to the driver's rings. Fails with VIRTQ_E_INVAL
+ * when @num is not a power of 2 (or > VIRTQ_MAX_SIZE) or a ring does not
+ * translate (not inside a mapped area, misaligned).
+ */
+int virtq_dev_init(struct virtq_dev *vq, uint16_t num, uint64_t desc_addr,
+		   uint64_t avail_addr, uint64_t used_addr, bool event_idx,
+		   bool indirect, const struct virtq_mem_ops *ops, void *ctx);
+
+/**
+ * virtq_dev_pop() - next available chain, validated: VIRTQ_OK,
+ * VIRTQ_E_EMPTY, or VIRTQ_E_BROKEN (the queue is then broken for good:
+ * loops, out-of-range head/next, avail idx running more than num ahead,
+ * a readable buffer after a writable one, nested or chained indirect
+ * tables, lengths or addresses outside mapped areas, too many iovecs).
+ */
+int virtq_dev_pop(struct virtq_dev *vq, struct virtq_chain *c);
+
+/** Return a chain to the driver with @written bytes. */
+int virtq_dev_push(struct virtq_dev *vq, uint16_t head, uint32_t written);
+
+/**
+ * virtq_dev_notify_needed() - after pushes: does the driver want a
+ * used-buffer notification (EVENT_IDX used_event / NO_INTERRUPT)?
+ */
+bool virtq_dev_notify_needed(struct virtq_dev *vq);
+
+/** Ask for (or stop) avail notifications: NO_NOTIFY / avail_event. */
+void virtq_dev_enable_notify(struct virtq_dev *vq);
+void virtq_dev_disable_notify(struct virtq_dev *vq);
+
+#endif /* TZSHARE_VIRTQ_H */
