@@ -1,0 +1,189 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * virtio-msg transport, both sides (portable core).
+ *
+ * Device side: a generic device model. A device (vsock, the test echo
+ * device, ...) registers its identity, features, config space, queues and
+ * callbacks in a struct vmsg_device; struct vmsg_devt runs the transport
+ * for it: answers every transport request, keeps status / features /
+ * config generation, builds the device-side virtqueues at DRIVER_OK from
+ * SET_VQUEUE bus addresses (translated by the bus), and resets cleanly
+ * (status 0 or RESET_VQUEUE). Responses come back in request order (one
+ * per request; the caller answers synchronously).
+ *
+ * Driver side: struct vmsg_drvt runs the init sequence against one device
+ * (GET_DEVICE_INFO, feature blocks, FEATURES_OK check, config with
+ * generation, GET/SET_VQUEUE per queue, DRIVER_OK), config change events,
+ * reset and RESET_VQUEUE, GET_SHM. It talks through a bus that carries one
+ * request and returns its response (token matching and timeouts are the
+ * bus's; a timeout surfaces here as VMSG_T_E_TIMEOUT).
+ */
+#ifndef TZSHARE_VMSG_TRANSPORT_H
+#define TZSHARE_VMSG_TRANSPORT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <tzshare/virtq.h>
+#include <tzshare/vmsg.h>
+
+#define VMSG_MAX_QUEUES 8
+#define VMSG_MAX_CONFIG 256
+
+/* Transport-level results (negative), beyond the codec's. */
+enum vmsg_t_error {
+	VMSG_T_OK = 0,
+	VMSG_T_E_TIMEOUT = -20, /* the bus gave up on a response */
+	VMSG_T_E_PROTO = -21, /* peer answered something invalid */
+	VMSG_T_E_REFUSED = -22, /* device refused (FEATURES_OK cleared, ...) */
+	VMSG_T_E_STATE = -23, /* call not valid in this state */
+	VMSG_T_E_NOMEM = -24,
+	VMSG_T_E_BUS = -25, /* carriage failed (FF-A error, peer gone) */
+};
+
+/* ---------------------------------------------------------------------- */
+/* Device side                                                             */
+
+struct vmsg_device;
+
+struct vmsg_device_ops {
+	/* Driver made buffers available on queue @vq (EVENT_AVAIL). */
+	void (*queue_notify)(struct vmsg_device *dev, uint32_t vq);
+	/* Status went to 0 or a queue was reset (vq = index) / all (-1):
+	 * drop every reference into the queues. */
+	void (*reset)(struct vmsg_device *dev, int32_t vq);
+	/* DRIVER_OK reached: queues are live. Optional. */
+	void (*ready)(struct vmsg_device *dev);
+	/* Driver wrote config [offset, offset + len). Optional (read-only
+	 * config refuses writes). */
+	bool (*config_write)(struct vmsg_device *dev, uint32_t offset,
+			     const uint8_t *data, uint32_t len);
+};
+
+/** What a device registers. */
+struct vmsg_device {
+	uint32_t device_id;
+	uint32_t vendor_id;
+	uint8_t uuid[16];
+	uint64_t features; /* offered (bits 0..63) */
+	uint32_t config_size;
+	uint8_t config[VMSG_MAX_CONFIG];
+	uint32_t num_queues;
+	uint16_t queue_max_size[VMSG_MAX_QUEUES];
+	const struct vmsg_device_ops *ops;
+	void *priv;
+	/* Filled by the transport: */
+	struct vmsg_devt *t;
+};
+
+/**
+ * Device transport state. Queues are live between DRIVER_OK and reset;
+ * vq[i] then validates every ring access through the bus's translate().
+ */
+struct vmsg_devt {
+	struct vmsg_device *dev;
+	enum vmsg_profile profile;
+	uint16_t dev_num;
+	uint32_t status;
+	uint64_t driver_features;
+	uint32_t generation;
+	const struct virtq_mem_ops *mem; /* the bus's area translation */
+	void *mem_ctx;
+	struct {
+		uint32_t size;
+		bool enabled;
+		uint64_t desc_addr, driver_addr, device_addr;
+		struct virtq_dev q;
+	} vq[VMSG_MAX_QUEUES];
+	/* Device-to-driver events the transport wants sent (EVENT_USED,
+	 * EVENT_CONFIG); the bus delivers them (queue, notification, poll). */
+	void (*emit_event)(void *bus_ctx, const struct vmsg *ev);
+	void *bus_ctx;
+	struct vmsg_devt_stats {
+		uint64_t requests;
+		uint64_t dropped; /* malformed / unknown / invalid in state */
+	} stats;
+};
+
+void vmsg_devt_init(struct vmsg_devt *t, struct vmsg_device *dev,
+		    uint16_t dev_num, enum vmsg_profile profile,
+		    const struct virtq_mem_ops *mem, void *mem_ctx,
+		    void (*emit_event)(void *, const struct vmsg *),
+		    void *bus_ctx);
+
+/**
+ * vmsg_devt_handle() - one decoded transport request (or EVENT_AVAIL).
+ * Returns true with *resp filled (same dev_num and token, type | RESPONSE)
+ * when the request gets a response; false for events and for requests that
+ * are dropped (counted in stats.dropped, never acted on).
+ */
+bool vmsg_devt_handle(struct vmsg_devt *t, const struct vmsg *req,
+		      struct vmsg *resp);
+
+/** Device side helpers for device implementations. */
+struct virtq_dev *vmsg_devt_queue(struct vmsg_devt *t, uint32_t vq);
+/* After pushing used buffers: emit EVENT_USED if the driver wants it. */
+void vmsg_devt_used(struct vmsg_devt *t, uint32_t vq);
+/* Change config bytes: bumps the generation, emits EVENT_CONFIG. */
+void vmsg_devt_config_changed(struct vmsg_devt *t, uint32_t offset,
+			      uint32_t len);
+
+/* ---------------------------------------------------------------------- */
+/* Driver side                                                             */
+
+/** How the driver transport reaches the device: one request, one answer. */
+struct vmsg_drv_bus_ops {
+	/* Send @req (hdr.dev_num set by the caller; token by the bus) and wait
+	 * for its response. Returns VMSG_T_OK or a negative vmsg_t_error. */
+	int (*request)(void *ctx, struct vmsg *req, struct vmsg *resp);
+	/* Send an event (EVENT_AVAIL): no response. */
+	int (*event)(void *ctx, struct vmsg *ev);
+};
+
+struct vmsg_drvt {
+	const struct vmsg_drv_bus_ops *bus;
+	void *bus_ctx;
+	uint16_t dev_num;
+	struct vmsg_dev_info info;
+	uint64_t device_features;
+	uint64_t driver_features;
+	uint32_t status;
+	uint32_t generation; /* last config generation seen */
+	bool config_changed; /* EVENT_CONFIG arrived */
+	struct vmsg_drvt_stats {
+		uint64_t requests;
+		uint64_t events_sent;
+		uint64_t config_events;
+	} stats;
+};
+
+void vmsg_drvt_init(struct vmsg_drvt *t, const struct vmsg_drv_bus_ops *bus,
+		    void *bus_ctx, uint16_t dev_num);
+/* GET_DEVICE_INFO + feature blocks -> t->info, t->device_features. */
+int vmsg_drvt_probe(struct vmsg_drvt *t);
+/* ACK|DRIVER, SET_DRIVER_FEATURES(@features & offered), FEATURES_OK and
+ * check the returned status keeps it (else VMSG_T_E_REFUSED). */
+int vmsg_drvt_negotiate(struct vmsg_drvt *t, uint64_t features);
+/* Config access with generation (retries a read that straddled a change). */
+int vmsg_drvt_config_read(struct vmsg_drvt *t, uint32_t offset, void *buf,
+			  uint32_t len);
+int vmsg_drvt_config_write(struct vmsg_drvt *t, uint32_t offset,
+			   const void *buf, uint32_t len);
+/* GET_VQUEUE (max size) then SET_VQUEUE with bus addresses. */
+int vmsg_drvt_queue_max(struct vmsg_drvt *t, uint32_t vq, uint32_t *max);
+int vmsg_drvt_queue_setup(struct vmsg_drvt *t, uint32_t vq, uint32_t size,
+			  uint64_t desc, uint64_t driver, uint64_t device);
+int vmsg_drvt_driver_ok(struct vmsg_drvt *t);
+/* Status 0 (device reset); RESET_VQUEUE for one queue. */
+int vmsg_drvt_reset(struct vmsg_drvt *t);
+int vmsg_drvt_queue_reset(struct vmsg_drvt *t, uint32_t vq);
+int vmsg_drvt_get_shm(struct vmsg_drvt *t, uint32_t idx, uint64_t *addr,
+		      uint64_t *len);
+/* EVENT_AVAIL for @vq. */
+int vmsg_drvt_notify(struct vmsg_drvt *t, uint32_t vq);
+/* A device event for this device (EVENT_CONFIG / EVENT_USED) arrived;
+ * returns the vq index for EVENT_USED, -1 otherwise. */
+int vmsg_drvt_event(struct vmsg_drvt *t, const struct vmsg *ev);
+
+#endif /* TZSHARE_VMSG_TRANSPORT_H */
