@@ -1437,3 +1437,40 @@ TEST(partition_info_get_register_image_finds_both_bus_partitions)
 {
 	run_group(G_PART_INFO_REGS, 0);
 }
+
+/*
+ * ffa.md §7.2: the stale-TX Linux vector is refused and leaves nothing
+ * behind, so the same SPMC then accepts the clean vector of the same shape.
+ */
+TEST(linux_stale_tx_vector_is_invalid_and_clean_one_accepted)
+{
+	struct ctx *c = ctx_load();
+	struct run *r = calloc(1, sizeof(*r));
+	struct vec stale, clean;
+	struct ffa_regs res;
+
+	ASSERT_TRUE(r != NULL);
+	ASSERT_TRUE(!vec_load(c, fv_find(&c->m, "linux_v11_share_sg2_stale_tx"),
+			      &stale));
+	ASSERT_TRUE(
+		!vec_load(c, fv_find(&c->m, "linux_v11_share_sg2"), &clean));
+	r->c = c;
+	r->v = &stale;
+	r->version = stale.min_version;
+	fx_up(r, false);
+	memset(fx_tx(&r->fx, r->fx.vm1), 0, MB_SIZE);
+	res = call_tx(r, r->fx.vm1, send_fid(stale.abi), stale.data, stale.len,
+		      (uint32_t)stale.len, (uint32_t)stale.len);
+	ASSERT_FFA_ERROR(&res, FFA_INVALID_PARAMETERS);
+	ASSERT_EQ(live_shares(r), 0);
+	memset(fx_tx(&r->fx, r->fx.vm1), 0, MB_SIZE);
+	res = call_tx(r, r->fx.vm1, send_fid(clean.abi), clean.data, clean.len,
+		      (uint32_t)clean.len, (uint32_t)clean.len);
+	ASSERT_FFA_SUCCESS(&res);
+	fx_fini(&r->fx);
+	vec_free(&stale);
+	vec_free(&clean);
+	fv_close(&c->m);
+	free(c);
+	free(r);
+}
