@@ -231,6 +231,18 @@ const struct ffa_regs *fx_frame_for(const struct fx *fx, uint16_t ep,
 	return NULL;
 }
 
+bool fx_has_irq(const struct fx *fx, uint16_t vm, uint16_t irq)
+{
+	unsigned int i = 0;
+
+	for (i = 0; i < fx->out.irq_count; i++) {
+		if (fx->out.irqs[i].vm == vm && fx->out.irqs[i].irq == irq) {
+			return true;
+		}
+	}
+	return false;
+}
+
 struct ffa_regs fx_call_regs(struct fx *fx, uint16_t caller, uint16_t vcpu,
 			     const struct ffa_regs *in)
 {

@@ -93,18 +93,6 @@ static uint64_t vm_bits(const struct ffa_regs *r)
 	return (uint64_t)(uint32_t)r->x[4] | (uint64_t)(uint32_t)r->x[5] << 32;
 }
 
-static bool has_irq(const struct fx *fx, uint16_t vm, uint16_t irq)
-{
-	unsigned int i = 0;
-
-	for (i = 0; i < fx->out.irq_count; i++) {
-		if (fx->out.irqs[i].vm == vm && fx->out.irqs[i].irq == irq) {
-			return true;
-		}
-	}
-	return false;
-}
-
 /* Pending bits of @receiver (vCPU @vcpu) as GET returns them: SP | VM. */
 static uint64_t take_pending(struct fx *fx, uint16_t receiver, uint16_t vcpu)
 {
@@ -545,7 +533,7 @@ TEST(set_sp_to_sp_pends_and_raises_sri)
 	r = set(&fx, FX_SP2, FX_SP1, 0, 0x10);
 	ASSERT_FFA_SUCCESS(&r);
 	ASSERT_EQ(fx.out.irq_count, 1);
-	ASSERT_TRUE(has_irq(&fx, FX_VM1, SPMC_IRQ_SRI));
+	ASSERT_TRUE(fx_has_irq(&fx, FX_VM1, SPMC_IRQ_SRI));
 	r = get(&fx, FX_SP1, 0, GET_ALL);
 	ASSERT_FFA_SUCCESS(&r);
 	ASSERT_EQ(sp_bits(&r), 0x10);
@@ -566,9 +554,9 @@ TEST(set_sp_to_vm_raises_sri_and_notification_pending)
 	r = set(&fx, FX_SP1, FX_VM2, 0, 1);
 	ASSERT_FFA_SUCCESS(&r);
 	ASSERT_EQ(fx.out.irq_count, 3);
-	ASSERT_TRUE(has_irq(&fx, FX_VM1, SPMC_IRQ_SRI));
-	ASSERT_TRUE(has_irq(&fx, FX_VM2, SPMC_IRQ_SRI));
-	ASSERT_TRUE(has_irq(&fx, FX_VM2, SPMC_IRQ_NOTIF_PENDING));
+	ASSERT_TRUE(fx_has_irq(&fx, FX_VM1, SPMC_IRQ_SRI));
+	ASSERT_TRUE(fx_has_irq(&fx, FX_VM2, SPMC_IRQ_SRI));
+	ASSERT_TRUE(fx_has_irq(&fx, FX_VM2, SPMC_IRQ_NOTIF_PENDING));
 	ASSERT_EQ(take_pending(&fx, FX_VM2, 0), 1);
 	fx_fini(&fx);
 }
@@ -584,7 +572,7 @@ TEST(set_with_hypervisor_raises_sri_at_hypervisor)
 	r = set(&fx, FX_SP2, FX_SP1, 0, 1);
 	ASSERT_FFA_SUCCESS(&r);
 	ASSERT_EQ(fx.out.irq_count, 1);
-	ASSERT_TRUE(has_irq(&fx, 0, SPMC_IRQ_SRI));
+	ASSERT_TRUE(fx_has_irq(&fx, 0, SPMC_IRQ_SRI));
 	fx_fini(&fx);
 }
 
@@ -787,7 +775,7 @@ TEST(set_delay_sri_from_sp_defers_sri_until_flush)
 	memset(&fx.out, 0, sizeof(fx.out));
 	spmc_notif_sri_flush(fx.spmc, sp2, &fx.out);
 	ASSERT_EQ(fx.out.irq_count, 1);
-	ASSERT_TRUE(has_irq(&fx, FX_VM1, SPMC_IRQ_SRI));
+	ASSERT_TRUE(fx_has_irq(&fx, FX_VM1, SPMC_IRQ_SRI));
 	memset(&fx.out, 0, sizeof(fx.out));
 	spmc_notif_sri_flush(fx.spmc, sp2, &fx.out);
 	ASSERT_EQ(fx.out.irq_count, 0);
@@ -807,7 +795,7 @@ TEST(set_delay_sri_to_vm_still_signals_receiver)
 	r = set(&fx, FX_SP1, FX_VM1, DELAY_SRI, 1);
 	ASSERT_FFA_SUCCESS(&r);
 	ASSERT_EQ(fx.out.irq_count, 1);
-	ASSERT_TRUE(has_irq(&fx, FX_VM1, SPMC_IRQ_NOTIF_PENDING));
+	ASSERT_TRUE(fx_has_irq(&fx, FX_VM1, SPMC_IRQ_NOTIF_PENDING));
 	fx_fini(&fx);
 }
 
@@ -1275,14 +1263,14 @@ TEST(framework_pend_for_vm_raises_sri_and_notification_pending)
 	spmc_notif_framework_pend(fx.spmc, vm2, SPMC_FW_NOTIF_RX_FULL, false,
 				  &fx.out);
 	ASSERT_EQ(fx.out.irq_count, 3);
-	ASSERT_TRUE(has_irq(&fx, FX_VM2, SPMC_IRQ_NOTIF_PENDING));
-	ASSERT_TRUE(has_irq(&fx, FX_VM1, SPMC_IRQ_SRI));
-	ASSERT_TRUE(has_irq(&fx, FX_VM2, SPMC_IRQ_SRI));
+	ASSERT_TRUE(fx_has_irq(&fx, FX_VM2, SPMC_IRQ_NOTIF_PENDING));
+	ASSERT_TRUE(fx_has_irq(&fx, FX_VM1, SPMC_IRQ_SRI));
+	ASSERT_TRUE(fx_has_irq(&fx, FX_VM2, SPMC_IRQ_SRI));
 	memset(&fx.out, 0, sizeof(fx.out));
 	spmc_notif_framework_pend(fx.spmc, vm2, SPMC_FW_NOTIF_RX_FULL, true,
 				  &fx.out);
 	ASSERT_EQ(fx.out.irq_count, 1);
-	ASSERT_TRUE(has_irq(&fx, FX_VM2, SPMC_IRQ_NOTIF_PENDING));
+	ASSERT_TRUE(fx_has_irq(&fx, FX_VM2, SPMC_IRQ_NOTIF_PENDING));
 	fx_fini(&fx);
 }
 
