@@ -136,6 +136,17 @@ static void add_plain_sp(struct fx *fx)
 	ASSERT_EQ(r.x[0], FFA_VERSION_1_2);
 }
 
+/* Pend the RX-full framework notification for @id into a cleared fx->out. */
+static void pend_rx_full(struct fx *fx, uint16_t id, bool delay_sri)
+{
+	struct spmc_partition *p = spmc_partition_find(fx->spmc, id);
+
+	ASSERT_TRUE(p != NULL);
+	memset(&fx->out, 0, sizeof(fx->out));
+	spmc_notif_framework_pend(fx->spmc, p, SPMC_FW_NOTIF_RX_FULL, delay_sri,
+				  &fx->out);
+}
+
 /* ---------------------------------------------------------------------- */
 /* BITMAP_CREATE / DESTROY                                                 */
 
@@ -1226,14 +1237,10 @@ TEST(info_get_lists_every_receiver)
 TEST(info_get_lists_framework_notification)
 {
 	struct fx fx;
-	struct spmc_partition *sp1 = NULL;
 	struct ffa_regs r;
 
 	fx_init(&fx, NULL);
-	sp1 = spmc_partition_find(fx.spmc, FX_SP1);
-	ASSERT_TRUE(sp1 != NULL);
-	spmc_notif_framework_pend(fx.spmc, sp1, SPMC_FW_NOTIF_RX_FULL, false,
-				  &fx.out);
+	pend_rx_full(&fx, FX_SP1, false);
 	r = info_get(&fx, FX_VM1, false);
 	ASSERT_FFA_SUCCESS(&r);
 	ASSERT_EQ(r.x[2], 1u << 7);
@@ -1253,22 +1260,16 @@ TEST(info_get_lists_framework_notification)
 TEST(framework_pend_for_vm_raises_sri_and_notification_pending)
 {
 	struct fx fx;
-	struct spmc_partition *vm2 = NULL;
 
 	fx_init(&fx, NULL);
 	OK(create(&fx, FX_VM1, FX_VM1, 1));
 	OK(create(&fx, FX_VM2, FX_VM2, 1));
-	vm2 = spmc_partition_find(fx.spmc, FX_VM2);
-	memset(&fx.out, 0, sizeof(fx.out));
-	spmc_notif_framework_pend(fx.spmc, vm2, SPMC_FW_NOTIF_RX_FULL, false,
-				  &fx.out);
+	pend_rx_full(&fx, FX_VM2, false);
 	ASSERT_EQ(fx.out.irq_count, 3);
 	ASSERT_TRUE(fx_has_irq(&fx, FX_VM2, SPMC_IRQ_NOTIF_PENDING));
 	ASSERT_TRUE(fx_has_irq(&fx, FX_VM1, SPMC_IRQ_SRI));
 	ASSERT_TRUE(fx_has_irq(&fx, FX_VM2, SPMC_IRQ_SRI));
-	memset(&fx.out, 0, sizeof(fx.out));
-	spmc_notif_framework_pend(fx.spmc, vm2, SPMC_FW_NOTIF_RX_FULL, true,
-				  &fx.out);
+	pend_rx_full(&fx, FX_VM2, true);
 	ASSERT_EQ(fx.out.irq_count, 1);
 	ASSERT_TRUE(fx_has_irq(&fx, FX_VM2, SPMC_IRQ_NOTIF_PENDING));
 	fx_fini(&fx);
@@ -1278,15 +1279,11 @@ TEST(framework_pend_for_vm_raises_sri_and_notification_pending)
 TEST(framework_pend_for_vm_without_bitmap_does_nothing)
 {
 	struct fx fx;
-	struct spmc_partition *vm2 = NULL;
 	struct ffa_regs r;
 
 	fx_init(&fx, NULL);
 	OK(create(&fx, FX_VM1, FX_VM1, 1));
-	vm2 = spmc_partition_find(fx.spmc, FX_VM2);
-	memset(&fx.out, 0, sizeof(fx.out));
-	spmc_notif_framework_pend(fx.spmc, vm2, SPMC_FW_NOTIF_RX_FULL, false,
-				  &fx.out);
+	pend_rx_full(&fx, FX_VM2, false);
 	ASSERT_EQ(fx.out.irq_count, 0);
 	r = info_get(&fx, FX_VM1, false);
 	ASSERT_FFA_ERROR(&r, FFA_NO_DATA);
