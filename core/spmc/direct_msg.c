@@ -216,6 +216,21 @@ static int direct_resp_validate(struct spmc *spmc, struct spmc_partition *p,
 	return FFA_OK;
 }
 
+/*
+ * The SP hands the CPU back (direct response, MSG_WAIT): the context waits
+ * again, and a schedule-receiver interrupt it delayed while it ran is raised
+ * now (FF-A v1.2 §10.7, delay SRI flag) and queued framework messages
+ * reach the now waiting context.
+ */
+static void back_to_waiting(struct spmc *spmc, struct spmc_partition *p,
+			    struct spmc_vcpu *v, struct spmc_output *out)
+{
+	v->serve = SPMC_SERVE_NONE;
+	v->state = SPMC_VCPU_WAITING;
+	spmc_notif_sri_flush(spmc, p, out);
+	spmc_framework_flush(spmc, p, out);
+}
+
 void spmc_direct_resp(struct spmc *spmc, struct spmc_partition *p,
 		      uint16_t vcpu, const struct ffa_regs *in,
 		      struct spmc_output *out)
@@ -234,12 +249,7 @@ void spmc_direct_resp(struct spmc *spmc, struct spmc_partition *p,
 		resp.x[3] = 0;
 	}
 	complete_client(spmc, v, &resp, out);
-	v->serve = SPMC_SERVE_NONE;
-	v->state = SPMC_VCPU_WAITING;
-	/* The SP hands the CPU back: raise a schedule-receiver interrupt it
-	 * delayed while it ran (FF-A v1.2 §10.7, delay SRI flag). */
-	spmc_notif_sri_flush(spmc, p, out);
-	spmc_framework_flush(spmc, p, out);
+	back_to_waiting(spmc, p, v, out);
 }
 
 /**
@@ -284,10 +294,7 @@ void spmc_msg_wait(struct spmc *spmc, struct spmc_partition *p, uint16_t vcpu,
 		r.x[1] = (uint32_t)p->id << 16 | vcpu;
 		complete_client(spmc, v, &r, out);
 	}
-	v->serve = SPMC_SERVE_NONE;
-	v->state = SPMC_VCPU_WAITING;
-	spmc_notif_sri_flush(spmc, p, out);
-	spmc_framework_flush(spmc, p, out);
+	back_to_waiting(spmc, p, v, out);
 }
 
 /**

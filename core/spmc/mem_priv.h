@@ -173,6 +173,13 @@ struct spmc_mem_region *spmc_mem_region_find(struct spmc_mem *mem, uint64_t pa);
  */
 bool spmc_mem_span_get(struct spmc_mem *mem, uint64_t pa, uint64_t page_count,
 		       struct spmc_mem_span *span);
+/*
+ * Write @slot (share-state index + 1, or 0) into every page of @share's
+ * ranges and, unless @owner is NULL, its owner and owner_perm too. All
+ * pages lie in regions (checked at send).
+ */
+void spmc_mem_share_mark(struct spmc *spmc, const struct spmc_mem_share *share,
+			 uint32_t slot, const struct spmc_mem_page *owner);
 /* Zero the pages of @share (all of them lie in regions: checked at send). */
 void spmc_mem_share_zero(struct spmc *spmc, struct spmc_mem_share *share);
 

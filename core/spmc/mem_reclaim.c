@@ -20,28 +20,10 @@
 
 void spmc_mem_share_restore(struct spmc *spmc, struct spmc_mem_share *share)
 {
-	struct spmc_mem_span span;
-	uint64_t j = 0;
-	uint32_t i = 0;
+	struct spmc_mem_page pg = { .owner = share->sender,
+				    .owner_perm = share->orig_perm };
 
-	for (i = 0; i < share->range_count; i++) {
-		uint64_t pa = share->ranges[i].base;
-		uint64_t left = share->ranges[i].page_count;
-
-		while (left) {
-			if (NEVER(!spmc_mem_span_get(spmc->mem, pa, left,
-						     &span))) {
-				break;
-			}
-			for (j = 0; j < span.page_count; j++) {
-				span.pages[j].share = 0;
-				span.pages[j].owner = share->sender;
-				span.pages[j].owner_perm = share->orig_perm;
-			}
-			left -= span.page_count;
-			pa += span.page_count << TZS_PAGE_SHIFT;
-		}
-	}
+	spmc_mem_share_mark(spmc, share, 0, &pg);
 	spmc_mem_share_free(spmc, share);
 }
 

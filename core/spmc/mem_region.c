@@ -327,6 +327,36 @@ bool spmc_mem_owned_exclusive(struct spmc *spmc, uint16_t ep, uint64_t pa,
 	return true;
 }
 
+void spmc_mem_share_mark(struct spmc *spmc, const struct spmc_mem_share *share,
+			 uint32_t slot, const struct spmc_mem_page *owner)
+{
+	struct spmc_mem_span span;
+	uint64_t j = 0;
+	uint32_t i = 0;
+
+	for (i = 0; i < share->range_count; i++) {
+		uint64_t pa = share->ranges[i].base;
+		uint64_t left = share->ranges[i].page_count;
+
+		while (left) {
+			if (NEVER(!spmc_mem_span_get(spmc->mem, pa, left,
+						     &span))) {
+				return;
+			}
+			for (j = 0; j < span.page_count; j++) {
+				span.pages[j].share = slot;
+				if (owner) {
+					span.pages[j].owner = owner->owner;
+					span.pages[j].owner_perm =
+						owner->owner_perm;
+				}
+			}
+			left -= span.page_count;
+			pa += span.page_count << TZS_PAGE_SHIFT;
+		}
+	}
+}
+
 void spmc_mem_share_zero(struct spmc *spmc, struct spmc_mem_share *share)
 {
 	struct spmc_mem_span span;

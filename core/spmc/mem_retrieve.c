@@ -178,29 +178,11 @@ uint32_t spmc_mem_resp_write_next(const struct spmc_mem_share *share,
 static void donate_transfer(struct spmc *spmc, struct spmc_mem_share *share,
 			    const struct spmc_mem_borrower *b)
 {
-	struct spmc_mem_span span;
-	uint64_t j = 0;
-	uint32_t i = 0;
+	struct spmc_mem_page pg = { .owner = b->id,
+				    .owner_perm =
+					    b->granted & FFA_PERM_DATA_MASK };
 
-	for (i = 0; i < share->range_count; i++) {
-		uint64_t pa = share->ranges[i].base;
-		uint64_t left = share->ranges[i].page_count;
-
-		while (left) {
-			if (NEVER(!spmc_mem_span_get(spmc->mem, pa, left,
-						     &span))) {
-				return;
-			}
-			for (j = 0; j < span.page_count; j++) {
-				span.pages[j].owner = b->id;
-				span.pages[j].owner_perm =
-					b->granted & FFA_PERM_DATA_MASK;
-				span.pages[j].share = 0;
-			}
-			left -= span.page_count;
-			pa += span.page_count << TZS_PAGE_SHIFT;
-		}
-	}
+	spmc_mem_share_mark(spmc, share, 0, &pg);
 }
 
 void spmc_mem_retrieve_done(struct spmc *spmc, struct spmc_mem_share *share,

@@ -868,31 +868,6 @@ static int check_mode(struct spmc *spmc, const struct spmc_mem_share *share,
 	return FFA_OK;
 }
 
-static void mark_pages(struct spmc *spmc, struct spmc_mem_share *share)
-{
-	uint32_t slot = spmc_mem_share_index(spmc, share) + 1;
-	struct spmc_mem_span span;
-	uint64_t j = 0;
-	uint32_t i = 0;
-
-	for (i = 0; i < share->range_count; i++) {
-		uint64_t pa = share->ranges[i].base;
-		uint64_t left = share->ranges[i].page_count;
-
-		while (left) {
-			if (NEVER(!spmc_mem_span_get(spmc->mem, pa, left,
-						     &span))) {
-				return;
-			}
-			for (j = 0; j < span.page_count; j++) {
-				span.pages[j].share = slot;
-			}
-			left -= span.page_count;
-			pa += span.page_count << TZS_PAGE_SHIFT;
-		}
-	}
-}
-
 /**
  * spmc_mem_send_complete() - step 13 of ffa.md §3.3 once every fragment is
  * in. Errors:
@@ -940,7 +915,8 @@ void spmc_mem_send_complete(struct spmc *spmc, struct spmc_mem_share *share,
 	share->orig_perm = m.perm;
 	share->mem_type = m.type;
 	share->mem_secure = m.secure;
-	mark_pages(spmc, share);
+	spmc_mem_share_mark(spmc, share, spmc_mem_share_index(spmc, share) + 1,
+			    NULL);
 	/* Zero-before-retrieve: cleared now, before any borrower maps it
 	 * (ffa.md §3.2, Hafnium clears at send completion). */
 	if (share->flags & FFA_MEM_FLAG_CLEAR) {

@@ -84,17 +84,10 @@ struct ffa_regs tzs_vcpu_call8(struct tzs_vcpu *v, uint64_t x0, uint64_t x1,
 			       uint64_t x2, uint64_t x3, uint64_t x4,
 			       uint64_t x5, uint64_t x6, uint64_t x7)
 {
-	struct ffa_regs in, out;
+	/* x8..x17 zero */
+	struct ffa_regs in = { .x = { x0, x1, x2, x3, x4, x5, x6, x7 } };
+	struct ffa_regs out;
 
-	ffa_regs_clear(&in);
-	in.x[0] = x0;
-	in.x[1] = x1;
-	in.x[2] = x2;
-	in.x[3] = x3;
-	in.x[4] = x4;
-	in.x[5] = x5;
-	in.x[6] = x6;
-	in.x[7] = x7;
 	tzs_vcpu_call(v, &in, &out);
 	return out;
 }

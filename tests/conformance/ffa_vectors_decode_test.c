@@ -19,10 +19,9 @@
 #include <tzshare/ffa.h>
 #include <tzshare/lib.h>
 
+#include "ffa_vectors.h"
 #include "json.h"
 
-#define MAX_EMADS 4
-#define MAX_CONS 8
 #define MAX_CONSUMED 4096
 
 /* The one vector whose reserved bytes are dirty (README, item 2). */
@@ -46,9 +45,7 @@ enum kind {
 
 /* Shared state of one TEST: the manifest and the mismatch count. */
 struct ctx {
-	char dir[4096];
-	struct json_value *root;
-	const struct json_value *vectors;
+	struct fv_manifest m;
 	unsigned int failures;
 	unsigned int vectors_seen;
 	const struct json_value *consumed[MAX_CONSUMED];
@@ -66,17 +63,6 @@ struct vec {
 	enum kind kind;
 	uint8_t *data;
 	size_t len;
-};
-
-/* Everything a memory transaction descriptor decodes to. */
-struct mem_decoded {
-	struct ffa_mtd mtd;
-	struct ffa_emad emads[MAX_EMADS];
-	bool has_composite;
-	uint64_t comp_off;
-	struct ffa_composite comp;
-	struct ffa_constituent cons[MAX_CONS];
-	uint64_t end; /* first byte after the last decoded object */
 };
 
 __attribute__((format(printf, 3, 4))) static void
@@ -97,7 +83,7 @@ static void finish(struct ctx *c)
 	unsigned int failures = c->failures;
 	unsigned int seen = c->vectors_seen;
 
-	json_free(c->root);
+	fv_close(&c->m);
 	free(c);
 	if (failures) {
 		test_fail(__FILE__, __LINE__, "%u mismatch(es), see above",
@@ -110,27 +96,13 @@ static void finish(struct ctx *c)
 
 static struct ctx *ctx_load(void)
 {
-	const char *base = test_testdata_dir();
+	struct fv_manifest m;
 	struct ctx *c = NULL;
-	char path[4200];
-	char err[256];
 
-	if (!base) {
-		test_skip("../shared/testdata absent");
-	}
+	fv_open(&m); /* may skip the TEST: before allocating */
 	c = calloc(1, sizeof(*c));
 	ASSERT_TRUE(c != NULL);
-	snprintf(c->dir, sizeof(c->dir), "%s/ffa", base);
-	snprintf(path, sizeof(path), "%s/manifest.json", c->dir);
-	c->root = json_parse_file(path, err, sizeof(err));
-	if (!c->root) {
-		test_fail(__FILE__, __LINE__, "manifest: %s", err);
-	}
-	c->vectors = json_get(c->root, "vectors");
-	if (!c->vectors || c->vectors->type != JSON_ARRAY ||
-	    !c->vectors->count) {
-		test_fail(__FILE__, __LINE__, "manifest has no vectors array");
-	}
+	c->m = m;
 	return c;
 }
 
@@ -392,37 +364,13 @@ static bool parse_version(const char *s, uint32_t *version)
 	return true;
 }
 
-static uint8_t *read_file(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	uint8_t *data = NULL;
-	long size = 0;
-
-	if (!f) {
-		return NULL;
-	}
-	if (fseek(f, 0, SEEK_END) == 0 && (size = ftell(f)) >= 0 &&
-	    fseek(f, 0, SEEK_SET) == 0) {
-		/* Exact size (1 for an empty file): ASan bounds the decoders. */
-		data = malloc(size ? (size_t)size : 1);
-		if (data && fread(data, 1, (size_t)size, f) != (size_t)size) {
-			free(data);
-			data = NULL;
-		}
-	}
-	fclose(f);
-	*len = (size_t)size;
-	return data;
-}
-
 /* Fill @v from manifest entry @i; false (with a mismatch) when unusable. */
 static bool vec_load(struct ctx *c, size_t i, struct vec *v)
 {
-	char path[4400];
 	const char *file = NULL;
 
 	memset(v, 0, sizeof(*v));
-	v->j = json_at(c->vectors, i);
+	v->j = json_at(c->m.vectors, i);
 	v->name = json_str(json_get(v->j, "name"));
 	v->abi = json_str(json_get(v->j, "abi"));
 	v->version_str = json_str(json_get(v->j, "version"));
@@ -439,10 +387,9 @@ static bool vec_load(struct ctx *c, size_t i, struct vec *v)
 		mismatch(c, v, "unparseable version \"%s\"", v->version_str);
 		return false;
 	}
-	snprintf(path, sizeof(path), "%s/%s", c->dir, file);
-	v->data = read_file(path, &v->len);
+	v->data = fv_read(&c->m, file, &v->len);
 	if (!v->data) {
-		mismatch(c, v, "cannot read %s", path);
+		mismatch(c, v, "cannot read %s/%s", c->m.dir, file);
 		return false;
 	}
 	return true;
@@ -456,68 +403,7 @@ static void vec_free(struct vec *v)
 
 /* ---- decoding whole objects with our codec ---------------------------- */
 
-/*
- * Header, EMADs and (when @with_composite) composite and constituents,
- * with every offset computed overflow-checked from what was decoded.
- */
-static int mem_decode(const uint8_t *buf, size_t len, uint32_t version,
-		      bool with_composite, struct mem_decoded *d)
-{
-	uint64_t off = 0;
-	uint32_t i = 0;
-	int rc = ffa_mtd_decode(buf, len, version, &d->mtd);
-
-	if (rc) {
-		return rc;
-	}
-	if (d->mtd.emad_count > MAX_EMADS) {
-		return FFA_NO_MEMORY; /* beyond this test's arrays */
-	}
-	for (i = 0; i < d->mtd.emad_count; i++) {
-		rc = ffa_emad_decode(buf, len, &d->mtd, i, &d->emads[i]);
-		if (rc) {
-			return rc;
-		}
-	}
-	if (ovf_mul(d->mtd.emad_count, d->mtd.emad_size, &off) ||
-	    ovf_add(off, d->mtd.emad_offset, &off)) {
-		return FFA_INVALID_PARAMETERS;
-	}
-	/* A hypervisor retrieve request is the header alone. */
-	d->end = d->mtd.emad_count ? off :
-				     (ffa_version_uses_v1_0_mtd(version) ?
-					      FFA_MTD_V1_0_SIZE :
-					      FFA_MTD_SIZE);
-	d->has_composite = with_composite;
-	if (!with_composite) {
-		return FFA_OK;
-	}
-	if (!d->mtd.emad_count) {
-		return FFA_INVALID_PARAMETERS;
-	}
-	d->comp_off = d->emads[0].composite_offset;
-	rc = ffa_composite_decode(buf, len, d->comp_off, &d->comp);
-	if (rc) {
-		return rc;
-	}
-	if (d->comp.constituent_count > MAX_CONS) {
-		return FFA_NO_MEMORY;
-	}
-	if (ovf_add(d->comp_off, FFA_COMPOSITE_SIZE, &off)) {
-		return FFA_INVALID_PARAMETERS;
-	}
-	for (i = 0; i < d->comp.constituent_count; i++) {
-		rc = ffa_constituent_decode(buf, len, off, &d->cons[i]);
-		if (rc) {
-			return rc;
-		}
-		off += FFA_CONSTITUENT_SIZE; /* cannot wrap: decoded */
-	}
-	d->end = off;
-	return FFA_OK;
-}
-
-static bool mem_reserved_clean(const struct mem_decoded *d)
+static bool mem_reserved_clean(const struct fv_mem *d)
 {
 	uint32_t i = 0;
 
@@ -592,7 +478,7 @@ static void check_emad(struct ctx *c, const struct vec *v,
 }
 
 static void check_composite(struct ctx *c, const struct vec *v,
-			    const struct mem_decoded *d)
+			    const struct fv_mem *d)
 {
 	const struct json_value *jc = field(c, v, v->fields, "composite");
 	const struct json_value *list = json_get(jc, "constituents");
@@ -634,7 +520,7 @@ static void check_send_registers(struct ctx *c, const struct vec *v)
 }
 
 static void check_mem(struct ctx *c, const struct vec *v,
-		      const struct mem_decoded *d)
+		      const struct fv_mem *d)
 {
 	const struct json_value *f = v->fields;
 	const struct json_value *list = json_get(f, "emads");
@@ -683,7 +569,7 @@ static void for_each(struct ctx *c, enum kind kind,
 {
 	size_t i = 0;
 
-	for (i = 0; i < c->vectors->count; i++) {
+	for (i = 0; i < c->m.vectors->count; i++) {
 		struct vec v;
 
 		if (!vec_load(c, i, &v)) {
@@ -700,11 +586,11 @@ static void for_each(struct ctx *c, enum kind kind,
 static void mem_decode_and_check(struct ctx *c, struct vec *v,
 				 bool with_composite)
 {
-	struct mem_decoded d;
+	struct fv_mem d;
 	int rc = 0;
 
 	memset(&d, 0, sizeof(d));
-	rc = mem_decode(v->data, v->len, v->version, with_composite, &d);
+	rc = fv_mem_decode(v->data, v->len, v->version, with_composite, &d);
 	if (rc) {
 		mismatch(c, v, "decode failed: %s", ffa_error_name(rc));
 		return;
@@ -745,7 +631,7 @@ static void compare_bytes(struct ctx *c, const struct vec *v,
 }
 
 /* Re-encode a decoded send with ffa_mem_send_desc_encode(). */
-static size_t send_reencode(const struct vec *v, const struct mem_decoded *d,
+static size_t send_reencode(const struct vec *v, const struct fv_mem *d,
 			    uint8_t *buf, size_t cap)
 {
 	struct ffa_mem_send_desc s = {
@@ -765,12 +651,12 @@ static size_t send_reencode(const struct vec *v, const struct mem_decoded *d,
 
 static void send_reencode_check(struct ctx *c, struct vec *v)
 {
-	struct mem_decoded d;
+	struct fv_mem d;
 	uint8_t buf[1024];
 	size_t n = 0;
 
 	memset(&d, 0, sizeof(d));
-	if (mem_decode(v->data, v->len, v->version, true, &d)) {
+	if (fv_mem_decode(v->data, v->len, v->version, true, &d)) {
 		mismatch(c, v, "decode failed");
 		return;
 	}
@@ -785,8 +671,7 @@ static void send_reencode_check(struct ctx *c, struct vec *v)
 }
 
 /* EMAD size from the header decides between 1.1 and 1.2 for "1.1/1.2". */
-static uint32_t retrieve_version(const struct vec *v,
-				 const struct mem_decoded *d)
+static uint32_t retrieve_version(const struct vec *v, const struct fv_mem *d)
 {
 	if (strchr(v->version_str, '/') &&
 	    !ffa_version_uses_v1_0_mtd(v->version)) {
@@ -799,13 +684,13 @@ static uint32_t retrieve_version(const struct vec *v,
 
 static void retrieve_req_reencode_check(struct ctx *c, struct vec *v)
 {
-	struct mem_decoded d;
+	struct fv_mem d;
 	struct ffa_mem_retrieve_req_desc r = { 0 };
 	uint8_t buf[1024];
 	size_t n = 0;
 
 	memset(&d, 0, sizeof(d));
-	if (mem_decode(v->data, v->len, v->version, false, &d)) {
+	if (fv_mem_decode(v->data, v->len, v->version, false, &d)) {
 		mismatch(c, v, "decode failed");
 		return;
 	}
@@ -832,7 +717,7 @@ static void retrieve_req_reencode_check(struct ctx *c, struct vec *v)
  */
 static void retrieve_resp_reencode_check(struct ctx *c, struct vec *v)
 {
-	struct mem_decoded d;
+	struct fv_mem d;
 	uint8_t buf[1024];
 	size_t cap = v->len;
 	uint64_t off = 0;
@@ -840,7 +725,7 @@ static void retrieve_resp_reencode_check(struct ctx *c, struct vec *v)
 
 	memset(&d, 0, sizeof(d));
 	if (v->len > sizeof(buf) ||
-	    mem_decode(v->data, v->len, v->version, true, &d) ||
+	    fv_mem_decode(v->data, v->len, v->version, true, &d) ||
 	    !mem_reserved_clean(&d)) {
 		mismatch(c, v, "decode failed or reserved bytes dirty");
 		return;
@@ -1075,11 +960,11 @@ static void regs_check(struct ctx *c, struct vec *v)
 TEST(manifest_lists_every_bin_file_with_its_size_and_a_known_abi)
 {
 	struct ctx *c = ctx_load();
-	DIR *dir = opendir(c->dir);
+	DIR *dir = opendir(c->m.dir);
 	struct dirent *de = NULL;
 	size_t i = 0, bins = 0;
 
-	for (i = 0; i < c->vectors->count; i++) {
+	for (i = 0; i < c->m.vectors->count; i++) {
 		struct vec v;
 		uint64_t size = 0;
 
@@ -1106,9 +991,9 @@ TEST(manifest_lists_every_bin_file_with_its_size_and_a_known_abi)
 		}
 	}
 	closedir(dir);
-	if (bins != c->vectors->count) {
+	if (bins != c->m.vectors->count) {
 		mismatch(c, NULL, "%zu .bin files, %zu manifest entries", bins,
-			 c->vectors->count);
+			 c->m.vectors->count);
 	}
 	finish(c);
 }
@@ -1195,7 +1080,7 @@ TEST(register_image_vectors_decode_with_uuid_packing)
 
 static void stale_check(struct ctx *c, struct vec *v)
 {
-	struct mem_decoded d;
+	struct fv_mem d;
 	uint8_t buf[256];
 	size_t n = 0, i = 0;
 
@@ -1204,7 +1089,7 @@ static void stale_check(struct ctx *c, struct vec *v)
 		return;
 	}
 	memset(&d, 0, sizeof(d));
-	if (mem_decode(v->data, v->len, v->version, true, &d)) {
+	if (fv_mem_decode(v->data, v->len, v->version, true, &d)) {
 		mismatch(c, v, "decode failed");
 		return;
 	}
@@ -1243,7 +1128,7 @@ TEST(stale_tx_vector_reports_emad_reserved_nonzero)
 static int decode_prefix(const struct vec *v, size_t len)
 {
 	uint8_t *p = malloc(len ? len : 1);
-	struct mem_decoded d;
+	struct fv_mem d;
 	struct ffa_relinquish r;
 	struct ffa_msg_send2_hdr h;
 	struct ffa_partition_info pi;
@@ -1255,10 +1140,10 @@ static int decode_prefix(const struct vec *v, size_t len)
 	switch (v->kind) {
 	case K_SEND:
 	case K_RETRIEVE_RESP:
-		rc = mem_decode(p, len, v->version, true, &d);
+		rc = fv_mem_decode(p, len, v->version, true, &d);
 		break;
 	case K_RETRIEVE_REQ:
-		rc = mem_decode(p, len, v->version, false, &d);
+		rc = fv_mem_decode(p, len, v->version, false, &d);
 		/* A retrieve request has nothing after its EMADs. */
 		if (!rc && d.end > len) {
 			rc = FFA_INVALID_PARAMETERS;
@@ -1325,14 +1210,14 @@ static void corrupt_u32(struct ctx *c, struct vec *v, size_t at, uint32_t val,
 			const char *what)
 {
 	uint8_t *p = malloc(v->len);
-	struct mem_decoded d;
+	struct fv_mem d;
 	int rc = 0;
 
 	ASSERT_TRUE(p != NULL);
 	memcpy(p, v->data, v->len);
 	le32_put(p + at, val);
 	memset(&d, 0, sizeof(d));
-	rc = mem_decode(p, v->len, v->version, true, &d);
+	rc = fv_mem_decode(p, v->len, v->version, true, &d);
 	if (rc != FFA_INVALID_PARAMETERS) {
 		mismatch(c, v, "%s = 0x%x: %s", what, val, ffa_error_name(rc));
 	}
@@ -1341,12 +1226,12 @@ static void corrupt_u32(struct ctx *c, struct vec *v, size_t at, uint32_t val,
 
 static void corruption_check(struct ctx *c, struct vec *v)
 {
-	struct mem_decoded d;
+	struct fv_mem d;
 	bool v10 = ffa_version_uses_v1_0_mtd(v->version);
 	size_t emad0 = v10 ? 32 : 48;
 
 	memset(&d, 0, sizeof(d));
-	if (mem_decode(v->data, v->len, v->version, true, &d)) {
+	if (fv_mem_decode(v->data, v->len, v->version, true, &d)) {
 		mismatch(c, v, "decode failed");
 		return;
 	}
@@ -1373,13 +1258,13 @@ TEST(mem_vectors_with_overflowing_offsets_and_sizes_are_rejected)
 
 static void wrong_version_check(struct ctx *c, struct vec *v)
 {
-	struct mem_decoded d;
+	struct fv_mem d;
 	int rc = 0;
 
 	memset(&d, 0, sizeof(d));
 	if (v->version == FFA_VERSION_1_0) {
 		/* Bytes 24..27 are 0 at v1.0: an EMAD size of 0. */
-		rc = mem_decode(v->data, v->len, FFA_VERSION_1_1, true, &d);
+		rc = fv_mem_decode(v->data, v->len, FFA_VERSION_1_1, true, &d);
 		if (rc != FFA_INVALID_PARAMETERS) {
 			mismatch(c, v, "v1.0 vector decodes at v1.1: %s",
 				 ffa_error_name(rc));

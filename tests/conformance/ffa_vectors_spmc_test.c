@@ -23,11 +23,10 @@
 #include <tzshare/lib.h>
 #include <tzshare/spmc.h>
 
+#include "ffa_vectors.h"
 #include "json.h"
 #include "spmc_fixture.h"
 
-#define MAX_EMADS 4
-#define MAX_CONS 8
 #define MAX_CALLERS 4
 #define MAX_FAILED 128
 #define PAGE 4096u
@@ -51,9 +50,7 @@ enum group {
 
 /* The manifest and the result list of one TEST. */
 struct ctx {
-	char dir[4096];
-	struct json_value *root;
-	const struct json_value *vectors;
+	struct fv_manifest m;
 	unsigned int runs;
 	unsigned int failed_count;
 	char failed[MAX_FAILED][80];
@@ -75,20 +72,12 @@ struct vec {
 	size_t len;
 };
 
-/* A memory transaction descriptor decoded with our codec. */
-struct mem_desc {
-	struct ffa_mtd mtd;
-	struct ffa_emad emads[MAX_EMADS];
-	struct ffa_composite comp;
-	struct ffa_constituent cons[MAX_CONS];
-};
-
 /* A paired send, replayed first, and the handle the SPMC gave it. */
 struct pair {
 	struct vec v;
 	uint32_t fid;
 	enum ffa_mem_kind kind;
-	struct mem_desc d;
+	struct fv_mem d;
 	uint64_t handle;
 };
 
@@ -184,51 +173,14 @@ static bool step(struct run *r, const struct ffa_regs *res, uint32_t ok_fid,
 
 static struct ctx *ctx_load(void)
 {
-	const char *base = test_testdata_dir();
+	struct fv_manifest m;
 	struct ctx *c = NULL;
-	char path[4200];
-	char err[256];
 
-	if (!base) {
-		test_skip("../shared/testdata absent");
-	}
+	fv_open(&m); /* may skip the TEST: before allocating */
 	c = calloc(1, sizeof(*c));
 	ASSERT_TRUE(c != NULL);
-	snprintf(c->dir, sizeof(c->dir), "%s/ffa", base);
-	snprintf(path, sizeof(path), "%s/manifest.json", c->dir);
-	c->root = json_parse_file(path, err, sizeof(err));
-	if (!c->root) {
-		test_fail(__FILE__, __LINE__, "manifest: %s", err);
-	}
-	c->vectors = json_get(c->root, "vectors");
-	if (!c->vectors || c->vectors->type != JSON_ARRAY ||
-	    !c->vectors->count) {
-		test_fail(__FILE__, __LINE__, "manifest has no vectors array");
-	}
+	c->m = m;
 	return c;
-}
-
-static uint8_t *read_file(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	uint8_t *data = NULL;
-	long size = 0;
-
-	if (!f) {
-		return NULL;
-	}
-	if (fseek(f, 0, SEEK_END) == 0 && (size = ftell(f)) >= 0 &&
-	    fseek(f, 0, SEEK_SET) == 0) {
-		/* Exact size: ASan sees any read past the vector. */
-		data = malloc(size ? (size_t)size : 1);
-		if (data && fread(data, 1, (size_t)size, f) != (size_t)size) {
-			free(data);
-			data = NULL;
-		}
-	}
-	fclose(f);
-	*len = (size_t)size;
-	return data;
 }
 
 /* "1.2" at @s: the version, or 0. */
@@ -343,7 +295,6 @@ static const char *vec_load(const struct ctx *c, const struct json_value *j,
 {
 	const char *file = json_str(json_get(j, "file"));
 	const char *peer = json_str(json_get(j, "peer"));
-	char path[4400];
 
 	memset(v, 0, sizeof(*v));
 	v->name = json_str(json_get(j, "name"));
@@ -361,8 +312,7 @@ static const char *vec_load(const struct ctx *c, const struct json_value *j,
 	if (!parse_expect(json_str(json_get(j, "expect")), &v->expect)) {
 		return "unparseable expect";
 	}
-	snprintf(path, sizeof(path), "%s/%s", c->dir, file);
-	v->data = read_file(path, &v->len);
+	v->data = fv_read(&c->m, file, &v->len);
 	if (!v->data) {
 		return "cannot read the .bin file";
 	}
@@ -374,21 +324,6 @@ static void vec_free(struct vec *v)
 {
 	free(v->data);
 	v->data = NULL;
-}
-
-static const struct json_value *vec_find(const struct ctx *c, const char *name)
-{
-	size_t i = 0;
-
-	for (i = 0; i < c->vectors->count; i++) {
-		const struct json_value *j = json_at(c->vectors, i);
-		const char *n = json_str(json_get(j, "name"));
-
-		if (n && strcmp(n, name) == 0) {
-			return j;
-		}
-	}
-	return NULL;
 }
 
 /*
@@ -436,53 +371,17 @@ static unsigned int callers_of(const struct ctx *c, const char *pre,
 		size_t k = strcspn(pre + 3, ";, ");
 
 		snprintf(name, sizeof(name), "%.*s", (int)k, pre + 3);
-		return callers_of(
-			c,
-			json_str(json_get(vec_find(c, name), "preconditions")),
-			ids, depth + 1);
+		return callers_of(c,
+				  json_str(json_get(fv_find(&c->m, name),
+						    "preconditions")),
+				  ids, depth + 1);
 	}
 	return 0;
 }
 
 /* ---- descriptors and memory state -------------------------------------- */
 
-static bool mem_desc_decode(const uint8_t *buf, size_t len, uint32_t version,
-			    bool with_composite, struct mem_desc *d)
-{
-	uint64_t off = 0;
-	uint32_t i = 0;
-
-	memset(d, 0, sizeof(*d));
-	if (ffa_mtd_decode(buf, len, version, &d->mtd) ||
-	    d->mtd.emad_count > MAX_EMADS) {
-		return false;
-	}
-	for (i = 0; i < d->mtd.emad_count; i++) {
-		if (ffa_emad_decode(buf, len, &d->mtd, i, &d->emads[i])) {
-			return false;
-		}
-	}
-	if (!with_composite) {
-		return true;
-	}
-	if (!d->mtd.emad_count ||
-	    ffa_composite_decode(buf, len, d->emads[0].composite_offset,
-				 &d->comp) ||
-	    d->comp.constituent_count > MAX_CONS) {
-		return false;
-	}
-	off = (uint64_t)d->emads[0].composite_offset + FFA_COMPOSITE_SIZE;
-	for (i = 0; i < d->comp.constituent_count; i++) {
-		if (ffa_constituent_decode(
-			    buf, len, off + (uint64_t)i * FFA_CONSTITUENT_SIZE,
-			    &d->cons[i])) {
-			return false;
-		}
-	}
-	return true;
-}
-
-static const struct ffa_emad *emad_of(const struct mem_desc *d, uint16_t id)
+static const struct ffa_emad *emad_of(const struct fv_mem *d, uint16_t id)
 {
 	uint32_t i = 0;
 
@@ -528,7 +427,7 @@ static uint32_t live_shares(struct run *r)
 }
 
 /* Every page of every constituent belongs to @owner. */
-static bool owned_by(struct run *r, const struct mem_desc *d, uint16_t owner)
+static bool owned_by(struct run *r, const struct fv_mem *d, uint16_t owner)
 {
 	uint32_t i = 0, p = 0;
 
@@ -546,7 +445,7 @@ static bool owned_by(struct run *r, const struct mem_desc *d, uint16_t owner)
 }
 
 /* @ep may access every page with exactly data access @perm. */
-static bool access_is(struct run *r, uint16_t ep, const struct mem_desc *d,
+static bool access_is(struct run *r, uint16_t ep, const struct fv_mem *d,
 		      uint8_t perm)
 {
 	uint32_t i = 0;
@@ -565,7 +464,7 @@ static bool access_is(struct run *r, uint16_t ep, const struct mem_desc *d,
 }
 
 /* @ep may access no page at all. */
-static bool no_access(struct run *r, uint16_t ep, const struct mem_desc *d)
+static bool no_access(struct run *r, uint16_t ep, const struct fv_mem *d)
 {
 	uint32_t i = 0, p = 0;
 
@@ -669,14 +568,15 @@ static bool pair_send(struct run *r, struct pair *pr)
 
 	VERIFY(r, r->v->pairs_with, "no pairs_with");
 	pair_name(r->v->pairs_with, r->version, name, sizeof(name));
-	j = vec_find(r->c, name);
+	j = fv_find(&r->c->m, name);
 	VERIFY(r, j, "paired vector %s not in the manifest", name);
 	err = vec_load(r->c, j, &pr->v);
 	VERIFY(r, !err, "paired vector %s: %s", name, err);
 	VERIFY(r, pr->v.group == G_SEND && pr->v.expect == FFA_OK,
 	       "paired vector %s is not an accepted send", name);
 	VERIFY(r,
-	       mem_desc_decode(pr->v.data, pr->v.len, r->version, true, &pr->d),
+	       fv_mem_decode(pr->v.data, pr->v.len, r->version, true, &pr->d) ==
+		       FFA_OK,
 	       "paired vector %s does not decode at this version", name);
 	pr->fid = send_fid(pr->v.abi);
 	pr->kind = kind_of(pr->fid);
@@ -693,7 +593,7 @@ static bool pair_send(struct run *r, struct pair *pr)
 
 /* A rejected send leaves no transaction and the owner's pages untouched. */
 static bool send_left_no_trace(struct run *r, uint16_t owner,
-			       const struct mem_desc *d)
+			       const struct fv_mem *d)
 {
 	VERIFY(r, live_shares(r) == 0, "rejected send left %u transaction(s)",
 	       live_shares(r));
@@ -707,7 +607,7 @@ static bool send_left_no_trace(struct run *r, uint16_t owner,
  * (Owner-NA); no borrower has access before retrieving.
  */
 static bool send_state(struct run *r, uint16_t owner, uint32_t fid,
-		       const struct mem_desc *d, uint64_t handle)
+		       const struct fv_mem *d, uint64_t handle)
 {
 	uint32_t i = 0;
 
@@ -738,10 +638,11 @@ static bool do_send(struct run *r)
 	const struct vec *v = r->v;
 	uint32_t fid = send_fid(v->abi);
 	uint16_t owner = 0;
-	struct mem_desc d;
+	struct fv_mem d;
 	struct ffa_regs res;
 
-	VERIFY(r, mem_desc_decode(v->data, v->len, r->version, true, &d),
+	VERIFY(r,
+	       fv_mem_decode(v->data, v->len, r->version, true, &d) == FFA_OK,
 	       "our codec cannot decode the vector");
 	fx_up(r, false);
 	owner = r->fx.vm1;
@@ -794,9 +695,9 @@ static uint8_t expected_grant(uint8_t sent, uint8_t req)
  * (deliberate deviation from Hafnium's 0, see mem_retrieve.c).
  */
 static bool resp_common(struct run *r, const struct pair *pr, uint16_t ep,
-			const struct ffa_regs *res, struct mem_desc *d)
+			const struct ffa_regs *res, struct fv_mem *d)
 {
-	const struct mem_desc *s = &pr->d;
+	const struct fv_mem *s = &pr->d;
 	uint32_t total = (uint32_t)res->x[1];
 	uint32_t frag = (uint32_t)res->x[2];
 	uint32_t type = (uint32_t)pr->kind << FFA_MEM_FLAG_TYPE_SHIFT;
@@ -804,7 +705,9 @@ static bool resp_common(struct run *r, const struct pair *pr, uint16_t ep,
 
 	VERIFY(r, total == frag && frag <= MB_SIZE,
 	       "response w1 %u w2 %u: one fragment expected", total, frag);
-	VERIFY(r, mem_desc_decode(fx_rx(&r->fx, ep), frag, r->version, true, d),
+	VERIFY(r,
+	       fv_mem_decode(fx_rx(&r->fx, ep), frag, r->version, true, d) ==
+		       FFA_OK,
 	       "response in RX does not decode");
 	/* RX tail zeroed: nothing stale leaks (ffa.md §3.3 retrieve 8). */
 	if (!rx_tail_zero(r, ep, frag)) {
@@ -841,7 +744,7 @@ static bool resp_common(struct run *r, const struct pair *pr, uint16_t ep,
 }
 
 /* v1.2 impdef round-trips when both sides carry it (ffa.md §6). */
-static bool impdef_echoed(struct run *r, const struct mem_desc *resp,
+static bool impdef_echoed(struct run *r, const struct fv_mem *resp,
 			  const struct ffa_emad *got, const struct pair *pr,
 			  const struct ffa_emad *sent)
 {
@@ -861,7 +764,7 @@ static bool resp_borrower(struct run *r, const struct pair *pr, uint16_t caller,
 			  const struct ffa_regs *res, uint8_t grant)
 {
 	const struct ffa_emad *sent = emad_of(&pr->d, caller);
-	struct mem_desc d;
+	struct fv_mem d;
 
 	if (!resp_common(r, pr, caller, res, &d)) {
 		return false;
@@ -895,7 +798,7 @@ static bool retrieve_one(struct run *r, const struct pair *pr, uint16_t caller)
 	uint8_t *buf = patched(v, pr->handle);
 	const struct ffa_emad *want = NULL;
 	const struct ffa_emad *sent = emad_of(&pr->d, caller);
-	struct mem_desc q;
+	struct fv_mem q;
 	struct ffa_regs res;
 	uint8_t grant = 0;
 
@@ -910,7 +813,8 @@ static bool retrieve_one(struct run *r, const struct pair *pr, uint16_t caller)
 		VERIFY(r, live_shares(r) == 1, "rejected retrieve freed it");
 		return no_access(r, caller, &pr->d);
 	}
-	VERIFY(r, mem_desc_decode(v->data, v->len, r->version, false, &q),
+	VERIFY(r,
+	       fv_mem_decode(v->data, v->len, r->version, false, &q) == FFA_OK,
 	       "our codec cannot decode the request");
 	want = emad_of(&q, caller);
 	VERIFY(r, want && sent, "caller 0x%04x not in request and send",
@@ -946,7 +850,7 @@ static bool do_retrieve(struct run *r)
 static bool resp_hypervisor(struct run *r, const struct pair *pr,
 			    const struct ffa_regs *res)
 {
-	struct mem_desc d;
+	struct fv_mem d;
 	uint32_t i = 0;
 
 	if (!resp_common(r, pr, FFA_HYPERVISOR_ID, res, &d)) {
@@ -1373,11 +1277,11 @@ static void run_group(enum group group, uint32_t version)
 	char list[MAX_FAILED * 82] = "";
 	size_t i = 0;
 
-	for (i = 0; i < c->vectors->count; i++) {
+	for (i = 0; i < c->m.vectors->count; i++) {
 		struct vec v;
 		uint32_t ver = 0;
 
-		if (vec_load(c, json_at(c->vectors, i), &v)) {
+		if (vec_load(c, json_at(c->m.vectors, i), &v)) {
 			vec_free(&v);
 			continue; /* the census test reports it */
 		}
@@ -1401,7 +1305,7 @@ static void run_group(enum group group, uint32_t version)
 	if (!c->runs) {
 		test_fail(__FILE__, __LINE__, "no vector in this group");
 	}
-	json_free(c->root);
+	fv_close(&c->m);
 	free(c);
 }
 
@@ -1435,7 +1339,7 @@ static const char *census_one(const struct ctx *c, const struct vec *v)
 			return "no pairs_with";
 		}
 		pair_name(v->pairs_with, ver, name, sizeof(name));
-		if (!vec_find(c, name)) {
+		if (!fv_find(&c->m, name)) {
 			return "paired send missing for a version it runs at";
 		}
 	}
@@ -1448,8 +1352,8 @@ TEST(every_manifest_vector_is_replayed_or_declared_not_applicable)
 	unsigned int applicable = 0, na = 0, bad = 0;
 	size_t i = 0;
 
-	for (i = 0; i < c->vectors->count; i++) {
-		const struct json_value *j = json_at(c->vectors, i);
+	for (i = 0; i < c->m.vectors->count; i++) {
+		const struct json_value *j = json_at(c->m.vectors, i);
 		const char *err = NULL;
 		struct vec v;
 
@@ -1473,7 +1377,7 @@ TEST(every_manifest_vector_is_replayed_or_declared_not_applicable)
 	printf("  %u applicable, %u not applicable (ffa_vectors_decode_test)\n",
 	       applicable, na);
 	fflush(stdout);
-	json_free(c->root);
+	fv_close(&c->m);
 	free(c);
 	ASSERT_EQ(bad, 0);
 	ASSERT_TRUE(applicable > 0);
@@ -1532,4 +1436,41 @@ TEST(direct_req2_register_image_reaches_the_sp_unchanged)
 TEST(partition_info_get_register_image_finds_both_bus_partitions)
 {
 	run_group(G_PART_INFO_REGS, 0);
+}
+
+/*
+ * ffa.md §7.2: the stale-TX Linux vector is refused and leaves nothing
+ * behind, so the same SPMC then accepts the clean vector of the same shape.
+ */
+TEST(linux_stale_tx_vector_is_invalid_and_clean_one_accepted)
+{
+	struct ctx *c = ctx_load();
+	struct run *r = calloc(1, sizeof(*r));
+	struct vec stale, clean;
+	struct ffa_regs res;
+
+	ASSERT_TRUE(r != NULL);
+	ASSERT_TRUE(!vec_load(c, fv_find(&c->m, "linux_v11_share_sg2_stale_tx"),
+			      &stale));
+	ASSERT_TRUE(
+		!vec_load(c, fv_find(&c->m, "linux_v11_share_sg2"), &clean));
+	r->c = c;
+	r->v = &stale;
+	r->version = stale.min_version;
+	fx_up(r, false);
+	memset(fx_tx(&r->fx, r->fx.vm1), 0, MB_SIZE);
+	res = call_tx(r, r->fx.vm1, send_fid(stale.abi), stale.data, stale.len,
+		      (uint32_t)stale.len, (uint32_t)stale.len);
+	ASSERT_FFA_ERROR(&res, FFA_INVALID_PARAMETERS);
+	ASSERT_EQ(live_shares(r), 0);
+	memset(fx_tx(&r->fx, r->fx.vm1), 0, MB_SIZE);
+	res = call_tx(r, r->fx.vm1, send_fid(clean.abi), clean.data, clean.len,
+		      (uint32_t)clean.len, (uint32_t)clean.len);
+	ASSERT_FFA_SUCCESS(&res);
+	fx_fini(&r->fx);
+	vec_free(&stale);
+	vec_free(&clean);
+	fv_close(&c->m);
+	free(c);
+	free(r);
 }

@@ -231,6 +231,18 @@ const struct ffa_regs *fx_frame_for(const struct fx *fx, uint16_t ep,
 	return NULL;
 }
 
+bool fx_has_irq(const struct fx *fx, uint16_t vm, uint16_t irq)
+{
+	unsigned int i = 0;
+
+	for (i = 0; i < fx->out.irq_count; i++) {
+		if (fx->out.irqs[i].vm == vm && fx->out.irqs[i].irq == irq) {
+			return true;
+		}
+	}
+	return false;
+}
+
 struct ffa_regs fx_call_regs(struct fx *fx, uint16_t caller, uint16_t vcpu,
 			     const struct ffa_regs *in)
 {
@@ -250,17 +262,9 @@ struct ffa_regs fx_call(struct fx *fx, uint16_t caller, uint64_t x0,
 			uint64_t x1, uint64_t x2, uint64_t x3, uint64_t x4,
 			uint64_t x5, uint64_t x6, uint64_t x7)
 {
-	struct ffa_regs in;
+	/* x8..x17 zero */
+	struct ffa_regs in = { .x = { x0, x1, x2, x3, x4, x5, x6, x7 } };
 
-	memset(&in, 0, sizeof(in));
-	in.x[0] = x0;
-	in.x[1] = x1;
-	in.x[2] = x2;
-	in.x[3] = x3;
-	in.x[4] = x4;
-	in.x[5] = x5;
-	in.x[6] = x6;
-	in.x[7] = x7;
 	return fx_call_regs(fx, caller, 0, &in);
 }
 

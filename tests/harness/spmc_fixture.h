@@ -96,6 +96,9 @@ struct ffa_regs fx_call_regs(struct fx *fx, uint16_t caller, uint16_t vcpu,
 const struct ffa_regs *fx_frame_for(const struct fx *fx, uint16_t ep,
 				    uint16_t vcpu);
 
+/* fx->out holds interrupt @irq for VM @vm. */
+bool fx_has_irq(const struct fx *fx, uint16_t vm, uint16_t irq);
+
 /* Park every SP context in FFA_MSG_WAIT (as after SP boot). */
 void fx_boot_sps(struct fx *fx);
 

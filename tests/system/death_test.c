@@ -11,14 +11,6 @@
 
 #define TAG 0xdead0003ull
 
-static struct tzs_vcpu *vcpu0(struct tzs_ep *vm)
-{
-	struct tzs_vcpu *v = tzs_ep_vcpu(vm, 0);
-
-	ASSERT_TRUE(v != NULL);
-	return v;
-}
-
 /* spmc.h spmc_partition_abort(): pending callers get ABORTED and the dead
  * SP's retrieved memory is relinquished on its behalf. */
 TEST(sp_crash_fails_the_pending_request_and_frees_its_memory)
@@ -31,23 +23,26 @@ TEST(sp_crash_fails_the_pending_request_and_frees_its_memory)
 
 	sys_start(&l, SYS_PLATFORM);
 	vm = sys_attach(&l, SYS_VM1);
-	ASSERT_EQ(tzs_vm_mem_lend(vcpu0(vm), &sp, 1, FFA_PERM_DATA_RW, pa, 1,
-				  TAG, 0, &handle),
+	ASSERT_EQ(tzs_vm_mem_lend(sys_vcpu0(vm), &sp, 1, FFA_PERM_DATA_RW, pa,
+				  1, TAG, 0, &handle),
 		  FFA_OK);
-	ASSERT_EQ(sys_retrieve(vcpu0(vm), sp, handle, TAG, SYS_VM1,
+	ASSERT_EQ(sys_retrieve(sys_vcpu0(vm), sp, handle, TAG, SYS_VM1,
 			       FFA_MEM_KIND_LEND, 0),
 		  FFA_OK);
-	ASSERT_EQ(tzs_ep_mem_reclaim(vcpu0(vm), handle, 0), FFA_DENIED);
+	ASSERT_EQ(tzs_ep_mem_reclaim(sys_vcpu0(vm), handle, 0), FFA_DENIED);
 	memset(args, 0, sizeof(args));
 	args[0] = TSP_CMD_CRASH;
-	ASSERT_EQ(tzs_vcpu_direct_req(vcpu0(vm), sp, args, ret), FFA_ABORTED);
-	ASSERT_EQ(tzs_ep_mem_reclaim(vcpu0(vm), handle, 0), FFA_OK);
+	ASSERT_EQ(tzs_vcpu_direct_req(sys_vcpu0(vm), sp, args, ret),
+		  FFA_ABORTED);
+	ASSERT_EQ(tzs_ep_mem_reclaim(sys_vcpu0(vm), handle, 0), FFA_OK);
 	ASSERT_EQ(sys_touch_in_child(tzs_ep_pa(vm, pa, 4096), true), 0);
 	/* The dead SP stays dead; the other SP serves on. */
 	args[0] = 1;
-	ASSERT_EQ(tzs_vcpu_direct_req(vcpu0(vm), sp, args, ret), FFA_ABORTED);
-	ASSERT_EQ(tzs_vcpu_direct_req(vcpu0(vm), SYS_SP2, args, ret), FFA_OK);
-	ASSERT_EQ(tzs_vcpu_stats(vcpu0(vm), &st), 0);
+	ASSERT_EQ(tzs_vcpu_direct_req(sys_vcpu0(vm), sp, args, ret),
+		  FFA_ABORTED);
+	ASSERT_EQ(tzs_vcpu_direct_req(sys_vcpu0(vm), SYS_SP2, args, ret),
+		  FFA_OK);
+	ASSERT_EQ(tzs_vcpu_stats(sys_vcpu0(vm), &st), 0);
 	ASSERT_EQ(st.live_shares, 0);
 	ASSERT_EQ(st.partitions_alive, 3);
 	sys_stop(&l, vm);
@@ -65,21 +60,22 @@ TEST(sp_killed_from_outside_is_noticed)
 
 	sys_start(&l, SYS_PLATFORM);
 	vm = sys_attach(&l, SYS_VM1);
-	ASSERT_EQ(sys_cmd(vcpu0(vm), SYS_SP2, TSP_CMD_GETPID, 0, 0, 0, ret),
+	ASSERT_EQ(sys_cmd(sys_vcpu0(vm), SYS_SP2, TSP_CMD_GETPID, 0, 0, 0, ret),
 		  FFA_OK);
 	ASSERT_TRUE(ret[1] > 1);
 	ASSERT_EQ(kill((pid_t)ret[1], SIGKILL), 0);
 	for (i = 0; i < 1000; i++) {
-		ASSERT_EQ(tzs_vcpu_stats(vcpu0(vm), &st), 0);
+		ASSERT_EQ(tzs_vcpu_stats(sys_vcpu0(vm), &st), 0);
 		if (st.partitions_alive == 3) {
 			break;
 		}
 		sys_sleep_ms(5);
 	}
 	ASSERT_EQ(st.partitions_alive, 3);
-	ASSERT_EQ(tzs_vcpu_direct_req(vcpu0(vm), SYS_SP2, args, ret),
+	ASSERT_EQ(tzs_vcpu_direct_req(sys_vcpu0(vm), SYS_SP2, args, ret),
 		  FFA_ABORTED);
-	ASSERT_EQ(tzs_vcpu_direct_req(vcpu0(vm), SYS_SP1, args, ret), FFA_OK);
+	ASSERT_EQ(tzs_vcpu_direct_req(sys_vcpu0(vm), SYS_SP1, args, ret),
+		  FFA_OK);
 	sys_stop(&l, vm);
 }
 
@@ -170,15 +166,15 @@ TEST(vm_killed_mid_fragmented_send_leaves_no_transaction)
 	ASSERT_EQ(poll(&pfd, 1, 10000), 1);
 	ASSERT_EQ(read(p[0], &c, 1), 1);
 	ASSERT_EQ(c, 'R');
-	ASSERT_EQ(sys_wait_live_shares(vcpu0(vm), 1), 1);
+	ASSERT_EQ(sys_wait_live_shares(sys_vcpu0(vm), 1), 1);
 	ASSERT_EQ(kill(pid, SIGKILL), 0);
 	ASSERT_EQ(waitpid(pid, &status, 0), pid);
-	ASSERT_EQ(sys_wait_live_shares(vcpu0(vm), 0), 0);
+	ASSERT_EQ(sys_wait_live_shares(sys_vcpu0(vm), 0), 0);
 	/* And the SPMC serves on. */
-	ASSERT_EQ(tzs_vm_mem_share(vcpu0(vm), &sp, 1, FFA_PERM_DATA_RW, pa, 1,
-				   TAG, &handle),
+	ASSERT_EQ(tzs_vm_mem_share(sys_vcpu0(vm), &sp, 1, FFA_PERM_DATA_RW, pa,
+				   1, TAG, &handle),
 		  FFA_OK);
-	ASSERT_EQ(tzs_ep_mem_reclaim(vcpu0(vm), handle, 0), FFA_OK);
+	ASSERT_EQ(tzs_ep_mem_reclaim(sys_vcpu0(vm), handle, 0), FFA_OK);
 	close(p[0]);
 	sys_stop(&l, vm);
 }
@@ -195,20 +191,20 @@ TEST(vm_death_while_sp_holds_its_share_is_cleaned_up_after_relinquish)
 	sys_start(&l, SYS_PLATFORM);
 	vm1 = sys_attach(&l, SYS_VM1);
 	vm2 = sys_attach(&l, SYS_VM2);
-	ASSERT_EQ(tzs_vm_mem_share(vcpu0(vm2), &sp, 1, FFA_PERM_DATA_RW, pa, 1,
-				   TAG, &handle),
+	ASSERT_EQ(tzs_vm_mem_share(sys_vcpu0(vm2), &sp, 1, FFA_PERM_DATA_RW, pa,
+				   1, TAG, &handle),
 		  FFA_OK);
-	ASSERT_EQ(sys_retrieve(vcpu0(vm2), sp, handle, TAG, SYS_VM2,
+	ASSERT_EQ(sys_retrieve(sys_vcpu0(vm2), sp, handle, TAG, SYS_VM2,
 			       FFA_MEM_KIND_SHARE, 0),
 		  FFA_OK);
 	tzs_ep_detach(vm2);
-	ASSERT_EQ(sys_wait_live_shares(vcpu0(vm1), 1), 1);
-	ASSERT_EQ(sys_cmd(vcpu0(vm1), sp, TSP_CMD_WRITE, handle, 1, 0, ret),
+	ASSERT_EQ(sys_wait_live_shares(sys_vcpu0(vm1), 1), 1);
+	ASSERT_EQ(sys_cmd(sys_vcpu0(vm1), sp, TSP_CMD_WRITE, handle, 1, 0, ret),
 		  FFA_OK);
-	ASSERT_EQ(
-		sys_cmd(vcpu0(vm1), sp, TSP_CMD_RELINQUISH, handle, 0, 0, NULL),
-		FFA_OK);
-	ASSERT_EQ(sys_wait_live_shares(vcpu0(vm1), 0), 0);
+	ASSERT_EQ(sys_cmd(sys_vcpu0(vm1), sp, TSP_CMD_RELINQUISH, handle, 0, 0,
+			  NULL),
+		  FFA_OK);
+	ASSERT_EQ(sys_wait_live_shares(sys_vcpu0(vm1), 0), 0);
 	sys_stop(&l, vm1);
 }
 
@@ -227,10 +223,10 @@ TEST(spmc_death_turns_calls_into_aborted)
 	ASSERT_EQ(kill(l.spmc_pid, SIGKILL), 0);
 	ASSERT_EQ(waitpid(l.spmc_pid, &status, 0), l.spmc_pid);
 	l.spmc_pid = -1;
-	r = tzs_vcpu_call8(vcpu0(vm), FFA_ID_GET, 0, 0, 0, 0, 0, 0, 0);
+	r = tzs_vcpu_call8(sys_vcpu0(vm), FFA_ID_GET, 0, 0, 0, 0, 0, 0, 0);
 	ASSERT_FFA_ERROR(&r, FFA_ABORTED);
-	r = tzs_vcpu_call8(vcpu0(vm), FFA_VERSION, FFA_VERSION_1_2, 0, 0, 0, 0,
-			   0, 0);
+	r = tzs_vcpu_call8(sys_vcpu0(vm), FFA_VERSION, FFA_VERSION_1_2, 0, 0, 0,
+			   0, 0, 0);
 	ASSERT_FFA_ERROR(&r, FFA_ABORTED);
 	ASSERT_EQ(tzs_vm_irq_wait(vm, 5000, &irq), -EPIPE);
 	tzs_ep_detach(vm);

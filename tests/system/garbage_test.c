@@ -10,14 +10,6 @@
 
 #define RAW_TIMEOUT_MS 5000
 
-static struct tzs_vcpu *vcpu0(struct tzs_ep *vm)
-{
-	struct tzs_vcpu *v = tzs_ep_vcpu(vm, 0);
-
-	ASSERT_TRUE(v != NULL);
-	return v;
-}
-
 /* Attach vCPU @idx by hand; returns the connection, *status the answer. */
 static int raw_attach(int ctl, uint32_t idx, int *status)
 {
@@ -92,7 +84,8 @@ static void expect_vm1_served(struct tzs_ep *vm)
 {
 	uint64_t args[5] = { 1, 2, 3, 4, 5 }, ret[5];
 
-	ASSERT_EQ(tzs_vcpu_direct_req(vcpu0(vm), SYS_SP1, args, ret), FFA_OK);
+	ASSERT_EQ(tzs_vcpu_direct_req(sys_vcpu0(vm), SYS_SP1, args, ret),
+		  FFA_OK);
 	ASSERT_MEM_EQ(args, ret, sizeof(args));
 }
 
@@ -163,9 +156,9 @@ TEST(unknown_function_id_is_not_supported)
 
 	sys_start(&l, SYS_PLATFORM);
 	vm = sys_attach(&l, SYS_VM1);
-	r = tzs_vcpu_call8(vcpu0(vm), 0x840000FFu, 0, 0, 0, 0, 0, 0, 0);
+	r = tzs_vcpu_call8(sys_vcpu0(vm), 0x840000FFu, 0, 0, 0, 0, 0, 0, 0);
 	ASSERT_FFA_ERROR(&r, FFA_NOT_SUPPORTED);
-	r = tzs_vcpu_call8(vcpu0(vm), 0x12345678u, 0, 0, 0, 0, 0, 0, 0);
+	r = tzs_vcpu_call8(sys_vcpu0(vm), 0x12345678u, 0, 0, 0, 0, 0, 0, 0);
 	ASSERT_FFA_ERROR(&r, FFA_NOT_SUPPORTED);
 	sys_stop(&l, vm);
 }
@@ -297,7 +290,7 @@ static void expect_partitions_alive(struct tzs_ep *vm, uint32_t want)
 	unsigned int i = 0;
 
 	for (i = 0; i < 1000; i++) {
-		ASSERT_EQ(tzs_vcpu_stats(vcpu0(vm), &st), 0);
+		ASSERT_EQ(tzs_vcpu_stats(sys_vcpu0(vm), &st), 0);
 		if (st.partitions_alive == want) {
 			break;
 		}
@@ -425,7 +418,7 @@ TEST(a_record_while_a_call_is_pending_closes_the_vm)
 	expect_vm1_served(vm);
 	/* SP 2 is busy sleeping for the dead VM, then free again. */
 	for (i = 0; i < 1000; i++) {
-		rc = tzs_vcpu_direct_req(vcpu0(vm), SYS_SP2, args, ret);
+		rc = tzs_vcpu_direct_req(sys_vcpu0(vm), SYS_SP2, args, ret);
 		if (rc != FFA_BUSY) {
 			break;
 		}

@@ -8,14 +8,6 @@
 
 #define TAG 0x1e4d0002ull
 
-static struct tzs_vcpu *vcpu0(struct tzs_ep *vm)
-{
-	struct tzs_vcpu *v = tzs_ep_vcpu(vm, 0);
-
-	ASSERT_TRUE(v != NULL);
-	return v;
-}
-
 static bool died_of_segv(int status)
 {
 	return WIFSIGNALED(status) && WTERMSIG(status) == SIGSEGV;
@@ -38,21 +30,21 @@ TEST(lent_page_faults_in_the_lender_until_reclaim)
 	memset(va, 0, 4096);
 	/* Sanity: before the lend, the child can touch the page. */
 	ASSERT_EQ(sys_touch_in_child(va, false), 0);
-	ASSERT_EQ(tzs_vm_mem_lend(vcpu0(vm), &sp, 1, FFA_PERM_DATA_RW, pa, 1,
-				  TAG, 0, &handle),
+	ASSERT_EQ(tzs_vm_mem_lend(sys_vcpu0(vm), &sp, 1, FFA_PERM_DATA_RW, pa,
+				  1, TAG, 0, &handle),
 		  FFA_OK);
 	ASSERT_TRUE(died_of_segv(sys_touch_in_child(va, false)));
-	ASSERT_EQ(sys_retrieve(vcpu0(vm), sp, handle, TAG, SYS_VM1,
+	ASSERT_EQ(sys_retrieve(sys_vcpu0(vm), sp, handle, TAG, SYS_VM1,
 			       FFA_MEM_KIND_LEND, 0),
 		  FFA_OK);
-	ASSERT_EQ(sys_cmd(vcpu0(vm), sp, TSP_CMD_WRITE, handle, 3, 0, NULL),
+	ASSERT_EQ(sys_cmd(sys_vcpu0(vm), sp, TSP_CMD_WRITE, handle, 3, 0, NULL),
 		  FFA_OK);
-	ASSERT_EQ(
-		sys_cmd(vcpu0(vm), sp, TSP_CMD_RELINQUISH, handle, 0, 0, NULL),
-		FFA_OK);
+	ASSERT_EQ(sys_cmd(sys_vcpu0(vm), sp, TSP_CMD_RELINQUISH, handle, 0, 0,
+			  NULL),
+		  FFA_OK);
 	/* Relinquished but not reclaimed: still not the lender's. */
 	ASSERT_TRUE(died_of_segv(sys_touch_in_child(va, true)));
-	ASSERT_EQ(tzs_ep_mem_reclaim(vcpu0(vm), handle, 0), FFA_OK);
+	ASSERT_EQ(tzs_ep_mem_reclaim(sys_vcpu0(vm), handle, 0), FFA_OK);
 	/* Read only: the child shares the page, a write would show here. */
 	ASSERT_EQ(sys_touch_in_child(va, false), 0);
 	ASSERT_TRUE(sys_page_ok(va, 0, 3));
@@ -72,19 +64,20 @@ TEST(lend_with_clear_flag_hands_the_sp_zeroed_memory)
 	sys_start(&l, SYS_PLATFORM);
 	vm = sys_attach(&l, SYS_VM1);
 	sys_fill(tzs_ep_pa(vm, pa, 4096), 1, 11);
-	ASSERT_EQ(tzs_vm_mem_lend(vcpu0(vm), &sp, 1, FFA_PERM_DATA_RW, pa, 1,
-				  TAG, FFA_MEM_FLAG_CLEAR, &handle),
+	ASSERT_EQ(tzs_vm_mem_lend(sys_vcpu0(vm), &sp, 1, FFA_PERM_DATA_RW, pa,
+				  1, TAG, FFA_MEM_FLAG_CLEAR, &handle),
 		  FFA_OK);
-	ASSERT_EQ(sys_retrieve(vcpu0(vm), sp, handle, TAG, SYS_VM1,
+	ASSERT_EQ(sys_retrieve(sys_vcpu0(vm), sp, handle, TAG, SYS_VM1,
 			       FFA_MEM_KIND_LEND, 0),
 		  FFA_OK);
-	ASSERT_EQ(sys_cmd(vcpu0(vm), sp, TSP_CMD_CHECKSUM, handle, 0, 0, ret),
-		  FFA_OK);
-	ASSERT_EQ(ret[1], tsp_checksum(zero, sizeof(zero)));
 	ASSERT_EQ(
-		sys_cmd(vcpu0(vm), sp, TSP_CMD_RELINQUISH, handle, 0, 0, NULL),
+		sys_cmd(sys_vcpu0(vm), sp, TSP_CMD_CHECKSUM, handle, 0, 0, ret),
 		FFA_OK);
-	ASSERT_EQ(tzs_ep_mem_reclaim(vcpu0(vm), handle, 0), FFA_OK);
+	ASSERT_EQ(ret[1], tsp_checksum(zero, sizeof(zero)));
+	ASSERT_EQ(sys_cmd(sys_vcpu0(vm), sp, TSP_CMD_RELINQUISH, handle, 0, 0,
+			  NULL),
+		  FFA_OK);
+	ASSERT_EQ(tzs_ep_mem_reclaim(sys_vcpu0(vm), handle, 0), FFA_OK);
 	ASSERT_TRUE(tzs_is_zero(tzs_ep_pa(vm, pa, 4096), 4096));
 	sys_stop(&l, vm);
 }
@@ -104,25 +97,26 @@ TEST(donate_moves_ownership_to_the_sp)
 	sys_start(&l, SYS_PLATFORM);
 	vm = sys_attach(&l, SYS_VM1);
 	va = tzs_ep_pa(vm, pa, 4096);
-	ASSERT_EQ(tzs_vcpu_page_owner(vcpu0(vm), pa, &owner), 0);
+	ASSERT_EQ(tzs_vcpu_page_owner(sys_vcpu0(vm), pa, &owner), 0);
 	ASSERT_EQ(owner, SYS_VM1);
-	ASSERT_EQ(tzs_vm_mem_donate(vcpu0(vm), SYS_SP1, pa, 1, TAG, 0, &handle),
+	ASSERT_EQ(tzs_vm_mem_donate(sys_vcpu0(vm), SYS_SP1, pa, 1, TAG, 0,
+				    &handle),
 		  FFA_OK);
 	ASSERT_TRUE(died_of_segv(sys_touch_in_child(va, false)));
-	ASSERT_EQ(sys_retrieve(vcpu0(vm), SYS_SP1, handle, TAG, SYS_VM1,
+	ASSERT_EQ(sys_retrieve(sys_vcpu0(vm), SYS_SP1, handle, TAG, SYS_VM1,
 			       FFA_MEM_KIND_DONATE, 0),
 		  FFA_OK);
-	ASSERT_EQ(tzs_vcpu_page_owner(vcpu0(vm), pa, &owner), 0);
+	ASSERT_EQ(tzs_vcpu_page_owner(sys_vcpu0(vm), pa, &owner), 0);
 	ASSERT_EQ(owner, SYS_SP1);
-	ASSERT_EQ(tzs_ep_mem_reclaim(vcpu0(vm), handle, 0),
+	ASSERT_EQ(tzs_ep_mem_reclaim(sys_vcpu0(vm), handle, 0),
 		  FFA_INVALID_PARAMETERS);
 	ASSERT_TRUE(died_of_segv(sys_touch_in_child(va, false)));
-	ASSERT_EQ(tzs_vcpu_stats(vcpu0(vm), &st), 0);
+	ASSERT_EQ(tzs_vcpu_stats(sys_vcpu0(vm), &st), 0);
 	ASSERT_EQ(st.live_shares, 0);
 	/* The new owner keeps using it. */
-	ASSERT_EQ(
-		sys_cmd(vcpu0(vm), SYS_SP1, TSP_CMD_WRITE, handle, 5, 0, NULL),
-		FFA_OK);
+	ASSERT_EQ(sys_cmd(sys_vcpu0(vm), SYS_SP1, TSP_CMD_WRITE, handle, 5, 0,
+			  NULL),
+		  FFA_OK);
 	sys_stop(&l, vm);
 }
 
@@ -139,11 +133,12 @@ TEST(donate_reclaimed_before_retrieval_returns_access)
 	sys_start(&l, SYS_PLATFORM);
 	vm = sys_attach(&l, SYS_VM1);
 	va = tzs_ep_pa(vm, pa, 4096);
-	ASSERT_EQ(tzs_vm_mem_donate(vcpu0(vm), SYS_SP1, pa, 1, TAG, 0, &handle),
+	ASSERT_EQ(tzs_vm_mem_donate(sys_vcpu0(vm), SYS_SP1, pa, 1, TAG, 0,
+				    &handle),
 		  FFA_OK);
-	ASSERT_EQ(tzs_ep_mem_reclaim(vcpu0(vm), handle, 0), FFA_OK);
+	ASSERT_EQ(tzs_ep_mem_reclaim(sys_vcpu0(vm), handle, 0), FFA_OK);
 	ASSERT_EQ(sys_touch_in_child(va, true), 0);
-	ASSERT_EQ(tzs_vcpu_page_owner(vcpu0(vm), pa, &owner), 0);
+	ASSERT_EQ(tzs_vcpu_page_owner(sys_vcpu0(vm), pa, &owner), 0);
 	ASSERT_EQ(owner, SYS_VM1);
 	sys_stop(&l, vm);
 }
@@ -159,12 +154,12 @@ TEST(lending_a_page_twice_is_denied)
 
 	sys_start(&l, SYS_PLATFORM);
 	vm = sys_attach(&l, SYS_VM1);
-	ASSERT_EQ(tzs_vm_mem_lend(vcpu0(vm), &sp, 1, FFA_PERM_DATA_RW, pa, 1,
-				  TAG, 0, &h1),
+	ASSERT_EQ(tzs_vm_mem_lend(sys_vcpu0(vm), &sp, 1, FFA_PERM_DATA_RW, pa,
+				  1, TAG, 0, &h1),
 		  FFA_OK);
-	ASSERT_EQ(tzs_vm_mem_lend(vcpu0(vm), &sp, 1, FFA_PERM_DATA_RW, pa, 1,
-				  TAG, 0, &h2),
+	ASSERT_EQ(tzs_vm_mem_lend(sys_vcpu0(vm), &sp, 1, FFA_PERM_DATA_RW, pa,
+				  1, TAG, 0, &h2),
 		  FFA_DENIED);
-	ASSERT_EQ(tzs_ep_mem_reclaim(vcpu0(vm), h1, 0), FFA_OK);
+	ASSERT_EQ(tzs_ep_mem_reclaim(sys_vcpu0(vm), h1, 0), FFA_OK);
 	sys_stop(&l, vm);
 }

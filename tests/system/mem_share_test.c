@@ -10,14 +10,6 @@
 
 #define TAG 0x5ade0001ull
 
-static struct tzs_vcpu *vcpu0(struct tzs_ep *vm)
-{
-	struct tzs_vcpu *v = tzs_ep_vcpu(vm, 0);
-
-	ASSERT_TRUE(v != NULL);
-	return v;
-}
-
 /* FF-A v1.2 share: the owner keeps access (Owner-SA), so the VM sees the
  * SP's writes at once; reclaim after relinquish returns exclusive access. */
 TEST(shared_page_written_by_sp_is_seen_by_vm_after_reclaim)
@@ -33,24 +25,25 @@ TEST(shared_page_written_by_sp_is_seen_by_vm_after_reclaim)
 	vm = sys_attach(&l, SYS_VM1);
 	va = tzs_ep_pa(vm, pa, 4096);
 	memset(va, 0, 4096);
-	ASSERT_EQ(tzs_vm_mem_share(vcpu0(vm), &sp, 1, FFA_PERM_DATA_RW, pa, 1,
-				   TAG, &handle),
+	ASSERT_EQ(tzs_vm_mem_share(sys_vcpu0(vm), &sp, 1, FFA_PERM_DATA_RW, pa,
+				   1, TAG, &handle),
 		  FFA_OK);
-	ASSERT_EQ(sys_retrieve(vcpu0(vm), sp, handle, TAG, SYS_VM1,
+	ASSERT_EQ(sys_retrieve(sys_vcpu0(vm), sp, handle, TAG, SYS_VM1,
 			       FFA_MEM_KIND_SHARE, 0),
 		  FFA_OK);
-	ASSERT_EQ(sys_cmd(vcpu0(vm), sp, TSP_CMD_WRITE, handle, 42, 0, ret),
+	ASSERT_EQ(sys_cmd(sys_vcpu0(vm), sp, TSP_CMD_WRITE, handle, 42, 0, ret),
 		  FFA_OK);
 	ASSERT_EQ(ret[1], 1);
 	ASSERT_TRUE(sys_page_ok(va, 0, 42));
-	ASSERT_EQ(
-		sys_cmd(vcpu0(vm), sp, TSP_CMD_RELINQUISH, handle, 0, 0, NULL),
-		FFA_OK);
-	ASSERT_EQ(sys_cmd(vcpu0(vm), sp, TSP_CMD_MAPPED, 0, 0, 0, ret), FFA_OK);
+	ASSERT_EQ(sys_cmd(sys_vcpu0(vm), sp, TSP_CMD_RELINQUISH, handle, 0, 0,
+			  NULL),
+		  FFA_OK);
+	ASSERT_EQ(sys_cmd(sys_vcpu0(vm), sp, TSP_CMD_MAPPED, 0, 0, 0, ret),
+		  FFA_OK);
 	ASSERT_EQ(ret[1], 0);
-	ASSERT_EQ(tzs_ep_mem_reclaim(vcpu0(vm), handle, 0), FFA_OK);
+	ASSERT_EQ(tzs_ep_mem_reclaim(sys_vcpu0(vm), handle, 0), FFA_OK);
 	ASSERT_TRUE(sys_page_ok(va, 0, 42));
-	ASSERT_EQ(tzs_vcpu_stats(vcpu0(vm), &st), 0);
+	ASSERT_EQ(tzs_vcpu_stats(sys_vcpu0(vm), &st), 0);
 	ASSERT_EQ(st.live_shares, 0);
 	sys_stop(&l, vm);
 }
@@ -66,13 +59,13 @@ TEST(retrieve_with_a_wrong_tag_is_invalid)
 
 	sys_start(&l, SYS_PLATFORM);
 	vm = sys_attach(&l, SYS_VM1);
-	ASSERT_EQ(tzs_vm_mem_share(vcpu0(vm), &sp, 1, FFA_PERM_DATA_RW, pa, 1,
-				   TAG, &handle),
+	ASSERT_EQ(tzs_vm_mem_share(sys_vcpu0(vm), &sp, 1, FFA_PERM_DATA_RW, pa,
+				   1, TAG, &handle),
 		  FFA_OK);
-	ASSERT_EQ(sys_retrieve(vcpu0(vm), sp, handle, TAG + 1, SYS_VM1,
+	ASSERT_EQ(sys_retrieve(sys_vcpu0(vm), sp, handle, TAG + 1, SYS_VM1,
 			       FFA_MEM_KIND_SHARE, 0),
 		  FFA_INVALID_PARAMETERS);
-	ASSERT_EQ(tzs_ep_mem_reclaim(vcpu0(vm), handle, 0), FFA_OK);
+	ASSERT_EQ(tzs_ep_mem_reclaim(sys_vcpu0(vm), handle, 0), FFA_OK);
 	sys_stop(&l, vm);
 }
 
@@ -112,17 +105,18 @@ TEST(fragmented_share_of_4096_scattered_pages_round_trips)
 	/* The precondition that makes this a fragmentation test. */
 	ASSERT_TRUE(n * FFA_CONSTITUENT_SIZE > 8 * tzs_ep_mailbox_size(vm));
 	memset(tzs_ep_pa(vm, base, 2ull * n * 4096), 0, 2ull * n * 4096);
-	ASSERT_EQ(tzs_ep_mem_send(vcpu0(vm), &a, &handle), FFA_OK);
-	ASSERT_EQ(sys_retrieve(vcpu0(vm), SYS_SP1, handle, TAG, SYS_VM1,
+	ASSERT_EQ(tzs_ep_mem_send(sys_vcpu0(vm), &a, &handle), FFA_OK);
+	ASSERT_EQ(sys_retrieve(sys_vcpu0(vm), SYS_SP1, handle, TAG, SYS_VM1,
 			       FFA_MEM_KIND_SHARE, 0),
 		  FFA_OK);
-	ASSERT_EQ(sys_cmd(vcpu0(vm), SYS_SP1, TSP_CMD_WRITE, handle, 7, 0, ret),
+	ASSERT_EQ(sys_cmd(sys_vcpu0(vm), SYS_SP1, TSP_CMD_WRITE, handle, 7, 0,
+			  ret),
 		  FFA_OK);
 	ASSERT_EQ(ret[1], n);
-	ASSERT_EQ(sys_cmd(vcpu0(vm), SYS_SP1, TSP_CMD_RELINQUISH, handle, 0, 0,
-			  NULL),
+	ASSERT_EQ(sys_cmd(sys_vcpu0(vm), SYS_SP1, TSP_CMD_RELINQUISH, handle, 0,
+			  0, NULL),
 		  FFA_OK);
-	ASSERT_EQ(tzs_ep_mem_reclaim(vcpu0(vm), handle, 0), FFA_OK);
+	ASSERT_EQ(tzs_ep_mem_reclaim(sys_vcpu0(vm), handle, 0), FFA_OK);
 	for (i = 0; i < n; i++) {
 		uint8_t *page = tzs_ep_pa(vm, ranges[i].pa, 4096);
 
@@ -148,26 +142,27 @@ TEST(share_to_two_sps_lets_both_read_the_data)
 	vm = sys_attach(&l, SYS_VM1);
 	sys_fill(tzs_ep_pa(vm, pa, 4 * 4096), 4, 9);
 	sum = tsp_checksum(tzs_ep_pa(vm, pa, 4 * 4096), 4 * 4096);
-	ASSERT_EQ(tzs_vm_mem_share(vcpu0(vm), sps, 2, FFA_PERM_DATA_RW, pa, 4,
-				   TAG, &handle),
+	ASSERT_EQ(tzs_vm_mem_share(sys_vcpu0(vm), sps, 2, FFA_PERM_DATA_RW, pa,
+				   4, TAG, &handle),
 		  FFA_OK);
 	for (i = 0; i < 2; i++) {
-		ASSERT_EQ(sys_retrieve(vcpu0(vm), sps[i], handle, TAG, SYS_VM1,
-				       FFA_MEM_KIND_SHARE, TSP_RF_BYPASS),
+		ASSERT_EQ(sys_retrieve(sys_vcpu0(vm), sps[i], handle, TAG,
+				       SYS_VM1, FFA_MEM_KIND_SHARE,
+				       TSP_RF_BYPASS),
 			  FFA_OK);
 	}
 	for (i = 0; i < 2; i++) {
-		ASSERT_EQ(sys_cmd(vcpu0(vm), sps[i], TSP_CMD_CHECKSUM, handle,
-				  0, 0, ret),
+		ASSERT_EQ(sys_cmd(sys_vcpu0(vm), sps[i], TSP_CMD_CHECKSUM,
+				  handle, 0, 0, ret),
 			  FFA_OK);
 		ASSERT_EQ(ret[1], sum);
 	}
 	for (i = 0; i < 2; i++) {
-		ASSERT_EQ(sys_cmd(vcpu0(vm), sps[i], TSP_CMD_RELINQUISH, handle,
-				  0, 0, NULL),
+		ASSERT_EQ(sys_cmd(sys_vcpu0(vm), sps[i], TSP_CMD_RELINQUISH,
+				  handle, 0, 0, NULL),
 			  FFA_OK);
 	}
-	ASSERT_EQ(tzs_ep_mem_reclaim(vcpu0(vm), handle, 0), FFA_OK);
+	ASSERT_EQ(tzs_ep_mem_reclaim(sys_vcpu0(vm), handle, 0), FFA_OK);
 	sys_stop(&l, vm);
 }
 
@@ -183,23 +178,24 @@ TEST(reclaim_while_retrieved_is_denied_until_relinquish)
 
 	sys_start(&l, SYS_PLATFORM);
 	vm = sys_attach(&l, SYS_VM1);
-	ASSERT_EQ(tzs_vm_mem_share(vcpu0(vm), &sp, 1, FFA_PERM_DATA_RW, pa, 2,
-				   TAG, &handle),
+	ASSERT_EQ(tzs_vm_mem_share(sys_vcpu0(vm), &sp, 1, FFA_PERM_DATA_RW, pa,
+				   2, TAG, &handle),
 		  FFA_OK);
-	ASSERT_EQ(sys_retrieve(vcpu0(vm), sp, handle, TAG, SYS_VM1,
+	ASSERT_EQ(sys_retrieve(sys_vcpu0(vm), sp, handle, TAG, SYS_VM1,
 			       FFA_MEM_KIND_SHARE, 0),
 		  FFA_OK);
-	ASSERT_EQ(tzs_ep_mem_reclaim(vcpu0(vm), handle, 0), FFA_DENIED);
-	ASSERT_EQ(tzs_vcpu_stats(vcpu0(vm), &st), 0);
+	ASSERT_EQ(tzs_ep_mem_reclaim(sys_vcpu0(vm), handle, 0), FFA_DENIED);
+	ASSERT_EQ(tzs_vcpu_stats(sys_vcpu0(vm), &st), 0);
 	ASSERT_EQ(st.live_shares, 1);
-	ASSERT_EQ(sys_cmd(vcpu0(vm), sp, TSP_CMD_MAPPED, 0, 0, 0, ret), FFA_OK);
+	ASSERT_EQ(sys_cmd(sys_vcpu0(vm), sp, TSP_CMD_MAPPED, 0, 0, 0, ret),
+		  FFA_OK);
 	ASSERT_EQ(ret[1], 1);
 	ASSERT_EQ(ret[2], 2);
-	ASSERT_EQ(
-		sys_cmd(vcpu0(vm), sp, TSP_CMD_RELINQUISH, handle, 0, 0, NULL),
-		FFA_OK);
-	ASSERT_EQ(tzs_ep_mem_reclaim(vcpu0(vm), handle, 0), FFA_OK);
-	ASSERT_EQ(tzs_vcpu_stats(vcpu0(vm), &st), 0);
+	ASSERT_EQ(sys_cmd(sys_vcpu0(vm), sp, TSP_CMD_RELINQUISH, handle, 0, 0,
+			  NULL),
+		  FFA_OK);
+	ASSERT_EQ(tzs_ep_mem_reclaim(sys_vcpu0(vm), handle, 0), FFA_OK);
+	ASSERT_EQ(tzs_vcpu_stats(sys_vcpu0(vm), &st), 0);
 	ASSERT_EQ(st.live_shares, 0);
 	sys_stop(&l, vm);
 }
@@ -215,10 +211,10 @@ TEST(sp_writing_a_read_only_share_dies_and_its_client_gets_aborted)
 
 	sys_start(&l, SYS_PLATFORM);
 	vm = sys_attach(&l, SYS_VM1);
-	ASSERT_EQ(tzs_vm_mem_share(vcpu0(vm), &sp, 1, FFA_PERM_DATA_RO, pa, 1,
-				   TAG, &handle),
+	ASSERT_EQ(tzs_vm_mem_share(sys_vcpu0(vm), &sp, 1, FFA_PERM_DATA_RO, pa,
+				   1, TAG, &handle),
 		  FFA_OK);
-	ASSERT_EQ(sys_retrieve(vcpu0(vm), sp, handle, TAG, SYS_VM1,
+	ASSERT_EQ(sys_retrieve(sys_vcpu0(vm), sp, handle, TAG, SYS_VM1,
 			       FFA_MEM_KIND_SHARE, TSP_RF_RO),
 		  FFA_OK);
 	args[0] = TSP_CMD_WRITE;
@@ -226,12 +222,14 @@ TEST(sp_writing_a_read_only_share_dies_and_its_client_gets_aborted)
 	args[2] = 1;
 	args[3] = 0;
 	args[4] = 0;
-	ASSERT_EQ(tzs_vcpu_direct_req(vcpu0(vm), sp, args, ret), FFA_ABORTED);
+	ASSERT_EQ(tzs_vcpu_direct_req(sys_vcpu0(vm), sp, args, ret),
+		  FFA_ABORTED);
 	/* The dead SP's retrieval was relinquished on its behalf. */
-	ASSERT_EQ(tzs_ep_mem_reclaim(vcpu0(vm), handle, 0), FFA_OK);
+	ASSERT_EQ(tzs_ep_mem_reclaim(sys_vcpu0(vm), handle, 0), FFA_OK);
 	/* The other SP is unaffected. */
-	ASSERT_EQ(sys_cmd(vcpu0(vm), SYS_SP1, TSP_CMD_MAPPED, 0, 0, 0, NULL),
-		  FFA_OK);
+	ASSERT_EQ(
+		sys_cmd(sys_vcpu0(vm), SYS_SP1, TSP_CMD_MAPPED, 0, 0, 0, NULL),
+		FFA_OK);
 	sys_stop(&l, vm);
 }
 
@@ -246,13 +244,13 @@ TEST(retrieve_asking_rw_of_a_read_only_share_is_denied)
 
 	sys_start(&l, SYS_PLATFORM);
 	vm = sys_attach(&l, SYS_VM1);
-	ASSERT_EQ(tzs_vm_mem_share(vcpu0(vm), &sp, 1, FFA_PERM_DATA_RO, pa, 1,
-				   TAG, &handle),
+	ASSERT_EQ(tzs_vm_mem_share(sys_vcpu0(vm), &sp, 1, FFA_PERM_DATA_RO, pa,
+				   1, TAG, &handle),
 		  FFA_OK);
-	ASSERT_EQ(sys_retrieve(vcpu0(vm), sp, handle, TAG, SYS_VM1,
+	ASSERT_EQ(sys_retrieve(sys_vcpu0(vm), sp, handle, TAG, SYS_VM1,
 			       FFA_MEM_KIND_SHARE, 0),
 		  FFA_DENIED);
-	ASSERT_EQ(tzs_ep_mem_reclaim(vcpu0(vm), handle, 0), FFA_OK);
+	ASSERT_EQ(tzs_ep_mem_reclaim(sys_vcpu0(vm), handle, 0), FFA_OK);
 	sys_stop(&l, vm);
 }
 
@@ -274,10 +272,10 @@ TEST(read_only_grant_hands_out_a_read_only_memfd)
 	vm1 = sys_attach(&l, SYS_VM1);
 	vm2 = sys_attach(&l, SYS_VM2);
 	sys_fill(tzs_ep_pa(vm1, pa, 4096), 1, 4);
-	ASSERT_EQ(tzs_vm_mem_share(vcpu0(vm1), rcv, 2, FFA_PERM_DATA_RO, pa, 1,
-				   TAG, &handle),
+	ASSERT_EQ(tzs_vm_mem_share(sys_vcpu0(vm1), rcv, 2, FFA_PERM_DATA_RO, pa,
+				   1, TAG, &handle),
 		  FFA_OK);
-	ASSERT_EQ(tzs_vcpu_mem_fd(vcpu0(vm2), pa, 4096, &mfd), FFA_DENIED);
+	ASSERT_EQ(tzs_vcpu_mem_fd(sys_vcpu0(vm2), pa, 4096, &mfd), FFA_DENIED);
 	memset(&a, 0, sizeof(a));
 	a.handle = handle;
 	a.owner = SYS_VM1;
@@ -285,12 +283,12 @@ TEST(read_only_grant_hands_out_a_read_only_memfd)
 	a.kind = FFA_MEM_KIND_SHARE;
 	a.perms = FFA_PERM_DATA_RO;
 	a.flags = FFA_MEM_FLAG_BYPASS_BORROWER_CHECK;
-	ASSERT_EQ(tzs_ep_mem_retrieve(vcpu0(vm2), &a, &m), FFA_OK);
+	ASSERT_EQ(tzs_ep_mem_retrieve(sys_vcpu0(vm2), &a, &m), FFA_OK);
 	ASSERT_EQ(m->perms & FFA_PERM_DATA_MASK, FFA_PERM_DATA_RO);
 	ASSERT_TRUE(sys_page_ok(m->va, 0, 4));
 	ASSERT_EQ(mprotect(m->va, 4096, PROT_READ | PROT_WRITE), -1);
 	ASSERT_EQ(errno, EACCES);
-	ASSERT_EQ(tzs_vcpu_mem_fd(vcpu0(vm2), pa, 4096, &mfd), FFA_OK);
+	ASSERT_EQ(tzs_vcpu_mem_fd(sys_vcpu0(vm2), pa, 4096, &mfd), FFA_OK);
 	ASSERT_EQ(mfd.perm, FFA_PERM_DATA_RO);
 	ASSERT_EQ(mfd.base, SYS_VM1_BASE);
 	p = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED, mfd.fd,
@@ -298,9 +296,9 @@ TEST(read_only_grant_hands_out_a_read_only_memfd)
 	ASSERT_TRUE(p == MAP_FAILED);
 	ASSERT_EQ(errno, EACCES);
 	close(mfd.fd);
-	ASSERT_EQ(tzs_ep_mem_relinquish(vcpu0(vm2), m, 0), FFA_OK);
-	ASSERT_EQ(tzs_vcpu_mem_fd(vcpu0(vm2), pa, 4096, &mfd), FFA_DENIED);
-	ASSERT_EQ(tzs_ep_mem_reclaim(vcpu0(vm1), handle, 0), FFA_OK);
+	ASSERT_EQ(tzs_ep_mem_relinquish(sys_vcpu0(vm2), m, 0), FFA_OK);
+	ASSERT_EQ(tzs_vcpu_mem_fd(sys_vcpu0(vm2), pa, 4096, &mfd), FFA_DENIED);
+	ASSERT_EQ(tzs_ep_mem_reclaim(sys_vcpu0(vm1), handle, 0), FFA_OK);
 	tzs_ep_detach(vm2);
 	sys_stop(&l, vm1);
 }

@@ -76,6 +76,15 @@ static inline struct tzs_ep *sys_attach(struct tzs_launch *l, uint16_t id)
 	return ep;
 }
 
+/* vCPU 0 of @vm; fails the test when it has none. */
+static inline struct tzs_vcpu *sys_vcpu0(struct tzs_ep *vm)
+{
+	struct tzs_vcpu *v = tzs_ep_vcpu(vm, 0);
+
+	ASSERT_TRUE(v != NULL);
+	return v;
+}
+
 /* Detach the VM (NULL: none left) and expect tzshare-spmc to exit 0. */
 static inline void sys_stop(struct tzs_launch *l, struct tzs_ep *vm)
 {

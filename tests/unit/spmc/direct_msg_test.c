@@ -552,8 +552,6 @@ TEST(vm_lifecycle_framework_message_reaches_subscribed_sp)
 TEST(delayed_sri_is_raised_when_sp_responds)
 {
 	struct ffa_regs r;
-	unsigned int i = 0;
-	bool sri = false;
 
 	setup();
 	r = fx_call(&fx, FX_VM1, FFA_NOTIFICATION_BITMAP_CREATE, FX_VM1, 2, 0,
@@ -571,10 +569,6 @@ TEST(delayed_sri_is_raised_when_sp_responds)
 	ASSERT_EQ(fx.out.irq_count, 0);
 	call_v(FX_SP2, 0, FFA_MSG_SEND_DIRECT_RESP_32, pair(FX_SP2, FX_VM1), 0,
 	       0);
-	for (i = 0; i < fx.out.irq_count; i++) {
-		sri |= fx.out.irqs[i].vm == FX_VM1 &&
-		       fx.out.irqs[i].irq == SPMC_IRQ_SRI;
-	}
-	ASSERT_TRUE(sri);
+	ASSERT_TRUE(fx_has_irq(&fx, FX_VM1, SPMC_IRQ_SRI));
 	fx_fini(&fx);
 }

@@ -67,18 +67,6 @@ static struct ffa_regs rx_release(struct fx *fx, uint16_t ep)
 	return fx_call(fx, ep, FFA_RX_RELEASE, 0, 0, 0, 0, 0, 0, 0);
 }
 
-static bool has_irq(const struct fx *fx, uint16_t vm, uint16_t irq)
-{
-	unsigned int i = 0;
-
-	for (i = 0; i < fx->out.irq_count; i++) {
-		if (fx->out.irqs[i].vm == vm && fx->out.irqs[i].irq == irq) {
-			return true;
-		}
-	}
-	return false;
-}
-
 static struct spmc_partition *part(struct fx *fx, uint16_t id)
 {
 	struct spmc_partition *p = spmc_partition_find(fx->spmc, id);
@@ -154,7 +142,7 @@ TEST(send2_vm_to_sp_pends_rx_full_and_raises_sri)
 	r = send2(&fx, FX_VM1, 0, 0);
 	ASSERT_FFA_SUCCESS(&r);
 	ASSERT_EQ(fx.out.irq_count, 1);
-	ASSERT_TRUE(has_irq(&fx, FX_VM1, SPMC_IRQ_SRI));
+	ASSERT_TRUE(fx_has_irq(&fx, FX_VM1, SPMC_IRQ_SRI));
 	assert_rx_holds(&fx, FX_SP1, FX_VM1, 64 + 16);
 	ASSERT_EQ(spm_bits(&fx, FX_SP1), SPMC_FW_NOTIF_RX_FULL);
 	fx_fini(&fx);
@@ -174,8 +162,8 @@ TEST(send2_sp_to_vm_signals_vm)
 	r = send2(&fx, FX_SP2, 0, 0);
 	ASSERT_FFA_SUCCESS(&r);
 	ASSERT_EQ(fx.out.irq_count, 2);
-	ASSERT_TRUE(has_irq(&fx, FX_VM2, SPMC_IRQ_SRI));
-	ASSERT_TRUE(has_irq(&fx, FX_VM2, SPMC_IRQ_NOTIF_PENDING));
+	ASSERT_TRUE(fx_has_irq(&fx, FX_VM2, SPMC_IRQ_SRI));
+	ASSERT_TRUE(fx_has_irq(&fx, FX_VM2, SPMC_IRQ_NOTIF_PENDING));
 	assert_rx_holds(&fx, FX_VM2, FX_SP2, HDR12 + 8);
 	ASSERT_EQ(spm_bits(&fx, FX_VM2), SPMC_FW_NOTIF_RX_FULL);
 	fx_fini(&fx);
@@ -277,7 +265,7 @@ TEST(send2_delay_sri_from_sp_defers_sri)
 	memset(&fx.out, 0, sizeof(fx.out));
 	spmc_notif_sri_flush(fx.spmc, part(&fx, FX_SP1), &fx.out);
 	ASSERT_EQ(fx.out.irq_count, 1);
-	ASSERT_TRUE(has_irq(&fx, FX_VM1, SPMC_IRQ_SRI));
+	ASSERT_TRUE(fx_has_irq(&fx, FX_VM1, SPMC_IRQ_SRI));
 	fx_fini(&fx);
 }
 
@@ -329,21 +317,28 @@ static void init_rejecting(struct fx *fx, const struct fx_opts *o)
 	memset(fx_rx(fx, FX_VM2), 0x5A, 4096);
 }
 
+/* MSG_SEND2 from @caller fails with @err and @receiver's RX stays as it was. */
+static void send2_rejected(struct fx *fx, uint16_t caller, uint32_t w1,
+			   uint32_t flags, int err, uint16_t receiver)
+{
+	struct ffa_regs r = send2(fx, caller, w1, flags);
+
+	ASSERT_FFA_ERROR(&r, err);
+	assert_rx_untouched(fx, receiver);
+}
+
 /* Hf: no MSG_SEND2 at v1.0. */
 TEST(send2_from_v1_0_caller_is_not_supported)
 {
 	struct fx fx;
 	struct fx_opts o;
-	struct ffa_regs r;
 
 	memset(&o, 0, sizeof(o));
 	o.version = FFA_VERSION_1_0;
 	fx_init(&fx, &o);
 	memset(fx_rx(&fx, FX_SP2), 0x5A, 4096);
 	put_msg(&fx, FX_SP1, FX_SP2, HDR12, HDR12, 4);
-	r = send2(&fx, FX_SP1, 0, 0);
-	ASSERT_FFA_ERROR(&r, FFA_NOT_SUPPORTED);
-	assert_rx_untouched(&fx, FX_SP2);
+	send2_rejected(&fx, FX_SP1, 0, 0, FFA_NOT_SUPPORTED, FX_SP2);
 	fx_fini(&fx);
 }
 
@@ -351,14 +346,11 @@ TEST(send2_from_v1_0_caller_is_not_supported)
 TEST(send2_without_tx_buffer_is_denied)
 {
 	struct fx fx;
-	struct ffa_regs r;
 
 	init_rejecting(&fx, NULL);
 	OK(fx_call(&fx, FX_SP1, FFA_RXTX_UNMAP, 0, 0, 0, 0, 0, 0, 0));
 	put_msg(&fx, FX_SP1, FX_SP2, HDR12, HDR12, 4);
-	r = send2(&fx, FX_SP1, 0, 0);
-	ASSERT_FFA_ERROR(&r, FFA_DENIED);
-	assert_rx_untouched(&fx, FX_SP2);
+	send2_rejected(&fx, FX_SP1, 0, 0, FFA_DENIED, FX_SP2);
 	fx_fini(&fx);
 }
 
@@ -380,13 +372,10 @@ TEST(send2_w1_without_hypervisor_is_invalid)
 TEST(send2_reserved_flags_are_invalid)
 {
 	struct fx fx;
-	struct ffa_regs r;
 
 	init_rejecting(&fx, NULL);
 	put_msg(&fx, FX_SP1, FX_SP2, HDR12, HDR12, 4);
-	r = send2(&fx, FX_SP1, 0, 1);
-	ASSERT_FFA_ERROR(&r, FFA_INVALID_PARAMETERS);
-	assert_rx_untouched(&fx, FX_SP2);
+	send2_rejected(&fx, FX_SP1, 0, 1, FFA_INVALID_PARAMETERS, FX_SP2);
 	fx_fini(&fx);
 }
 
@@ -394,13 +383,11 @@ TEST(send2_reserved_flags_are_invalid)
 TEST(send2_delay_sri_from_vm_is_invalid)
 {
 	struct fx fx;
-	struct ffa_regs r;
 
 	init_rejecting(&fx, NULL);
 	put_msg(&fx, FX_VM1, FX_SP2, HDR12, HDR12, 4);
-	r = send2(&fx, FX_VM1, 0, DELAY_SRI);
-	ASSERT_FFA_ERROR(&r, FFA_INVALID_PARAMETERS);
-	assert_rx_untouched(&fx, FX_SP2);
+	send2_rejected(&fx, FX_VM1, 0, DELAY_SRI, FFA_INVALID_PARAMETERS,
+		       FX_SP2);
 	fx_fini(&fx);
 }
 
@@ -408,14 +395,11 @@ TEST(send2_delay_sri_from_vm_is_invalid)
 TEST(send2_header_sender_not_caller_is_invalid)
 {
 	struct fx fx;
-	struct ffa_regs r;
 
 	init_rejecting(&fx, NULL);
 	put_msg(&fx, FX_SP1, FX_SP2, HDR12, HDR12, 4);
 	le16_put(fx_tx(&fx, FX_SP1) + 14, FX_VM1);
-	r = send2(&fx, FX_SP1, 0, 0);
-	ASSERT_FFA_ERROR(&r, FFA_INVALID_PARAMETERS);
-	assert_rx_untouched(&fx, FX_SP2);
+	send2_rejected(&fx, FX_SP1, 0, 0, FFA_INVALID_PARAMETERS, FX_SP2);
 	fx_fini(&fx);
 }
 
@@ -423,13 +407,10 @@ TEST(send2_header_sender_not_caller_is_invalid)
 TEST(send2_to_self_is_invalid)
 {
 	struct fx fx;
-	struct ffa_regs r;
 
 	init_rejecting(&fx, NULL);
 	put_msg(&fx, FX_SP1, FX_SP1, HDR12, HDR12, 4);
-	r = send2(&fx, FX_SP1, 0, 0);
-	ASSERT_FFA_ERROR(&r, FFA_INVALID_PARAMETERS);
-	assert_rx_untouched(&fx, FX_SP1);
+	send2_rejected(&fx, FX_SP1, 0, 0, FFA_INVALID_PARAMETERS, FX_SP1);
 	fx_fini(&fx);
 }
 
@@ -450,13 +431,10 @@ TEST(send2_to_unknown_receiver_is_invalid)
 TEST(send2_vm_to_vm_is_invalid)
 {
 	struct fx fx;
-	struct ffa_regs r;
 
 	init_rejecting(&fx, NULL);
 	put_msg(&fx, FX_VM1, FX_VM2, HDR12, HDR12, 4);
-	r = send2(&fx, FX_VM1, 0, 0);
-	ASSERT_FFA_ERROR(&r, FFA_INVALID_PARAMETERS);
-	assert_rx_untouched(&fx, FX_VM2);
+	send2_rejected(&fx, FX_VM1, 0, 0, FFA_INVALID_PARAMETERS, FX_VM2);
 	fx_fini(&fx);
 }
 
@@ -501,13 +479,10 @@ TEST(send2_to_receiver_without_rx_is_denied)
 TEST(send2_payload_overlapping_header_is_invalid)
 {
 	struct fx fx;
-	struct ffa_regs r;
 
 	init_rejecting(&fx, NULL);
 	put_msg(&fx, FX_SP1, FX_SP2, HDR11, HDR11, 4);
-	r = send2(&fx, FX_SP1, 0, 0);
-	ASSERT_FFA_ERROR(&r, FFA_INVALID_PARAMETERS);
-	assert_rx_untouched(&fx, FX_SP2);
+	send2_rejected(&fx, FX_SP1, 0, 0, FFA_INVALID_PARAMETERS, FX_SP2);
 	fx_fini(&fx);
 }
 
@@ -515,15 +490,12 @@ TEST(send2_payload_overlapping_header_is_invalid)
 TEST(send2_v1_1_payload_inside_header_is_invalid)
 {
 	struct fx fx;
-	struct ffa_regs r;
 
 	init_version(&fx, FFA_VERSION_1_1);
 	memset(fx_rx(&fx, FX_SP2), 0x5A, 4096);
 	put_msg(&fx, FX_SP1, FX_SP2, HDR11, HDR11, 4);
 	le32_put(fx_tx(&fx, FX_SP1) + 8, HDR11 - 1);
-	r = send2(&fx, FX_SP1, 0, 0);
-	ASSERT_FFA_ERROR(&r, FFA_INVALID_PARAMETERS);
-	assert_rx_untouched(&fx, FX_SP2);
+	send2_rejected(&fx, FX_SP1, 0, 0, FFA_INVALID_PARAMETERS, FX_SP2);
 	fx_fini(&fx);
 }
 
@@ -531,13 +503,10 @@ TEST(send2_v1_1_payload_inside_header_is_invalid)
 TEST(send2_offset_plus_size_overflow_is_invalid)
 {
 	struct fx fx;
-	struct ffa_regs r;
 
 	init_rejecting(&fx, NULL);
 	put_msg(&fx, FX_SP1, FX_SP2, HDR12, 0xFFFFFFF0u, 0x20);
-	r = send2(&fx, FX_SP1, 0, 0);
-	ASSERT_FFA_ERROR(&r, FFA_INVALID_PARAMETERS);
-	assert_rx_untouched(&fx, FX_SP2);
+	send2_rejected(&fx, FX_SP1, 0, 0, FFA_INVALID_PARAMETERS, FX_SP2);
 	fx_fini(&fx);
 }
 
@@ -545,13 +514,10 @@ TEST(send2_offset_plus_size_overflow_is_invalid)
 TEST(send2_larger_than_rx_is_invalid)
 {
 	struct fx fx;
-	struct ffa_regs r;
 
 	init_rejecting(&fx, NULL);
 	put_msg(&fx, FX_SP1, FX_SP2, HDR12, HDR12, 4096 - HDR12 + 1);
-	r = send2(&fx, FX_SP1, 0, 0);
-	ASSERT_FFA_ERROR(&r, FFA_INVALID_PARAMETERS);
-	assert_rx_untouched(&fx, FX_SP2);
+	send2_rejected(&fx, FX_SP1, 0, 0, FFA_INVALID_PARAMETERS, FX_SP2);
 	fx_fini(&fx);
 }
 
@@ -571,9 +537,7 @@ TEST(send2_fitting_tx_but_not_receiver_rx_is_invalid)
 	put_msg(&fx, FX_SP1, FX_SP2, HDR12, HDR12, 8);
 	memcpy(fx_pa(&fx, tx), fx_tx(&fx, FX_SP1), HDR12);
 	le32_put(fx_pa(&fx, tx) + 16, 4096);
-	r = send2(&fx, FX_SP1, 0, 0);
-	ASSERT_FFA_ERROR(&r, FFA_INVALID_PARAMETERS);
-	assert_rx_untouched(&fx, FX_SP2);
+	send2_rejected(&fx, FX_SP1, 0, 0, FFA_INVALID_PARAMETERS, FX_SP2);
 	/* The same message of 4096 - 40 bytes fits. */
 	le32_put(fx_pa(&fx, tx) + 16, 4096 - HDR12);
 	r = send2(&fx, FX_SP1, 0, 0);

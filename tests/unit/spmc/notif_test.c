@@ -93,18 +93,6 @@ static uint64_t vm_bits(const struct ffa_regs *r)
 	return (uint64_t)(uint32_t)r->x[4] | (uint64_t)(uint32_t)r->x[5] << 32;
 }
 
-static bool has_irq(const struct fx *fx, uint16_t vm, uint16_t irq)
-{
-	unsigned int i = 0;
-
-	for (i = 0; i < fx->out.irq_count; i++) {
-		if (fx->out.irqs[i].vm == vm && fx->out.irqs[i].irq == irq) {
-			return true;
-		}
-	}
-	return false;
-}
-
 /* Pending bits of @receiver (vCPU @vcpu) as GET returns them: SP | VM. */
 static uint64_t take_pending(struct fx *fx, uint16_t receiver, uint16_t vcpu)
 {
@@ -146,6 +134,17 @@ static void add_plain_sp(struct fx *fx)
 	ASSERT_EQ(spmc_partition_add(fx->spmc, &pc), FFA_OK);
 	r = fx_call(fx, FX_SP3, FFA_VERSION, FFA_VERSION_1_2, 0, 0, 0, 0, 0, 0);
 	ASSERT_EQ(r.x[0], FFA_VERSION_1_2);
+}
+
+/* Pend the RX-full framework notification for @id into a cleared fx->out. */
+static void pend_rx_full(struct fx *fx, uint16_t id, bool delay_sri)
+{
+	struct spmc_partition *p = spmc_partition_find(fx->spmc, id);
+
+	ASSERT_TRUE(p != NULL);
+	memset(&fx->out, 0, sizeof(fx->out));
+	spmc_notif_framework_pend(fx->spmc, p, SPMC_FW_NOTIF_RX_FULL, delay_sri,
+				  &fx->out);
 }
 
 /* ---------------------------------------------------------------------- */
@@ -545,7 +544,7 @@ TEST(set_sp_to_sp_pends_and_raises_sri)
 	r = set(&fx, FX_SP2, FX_SP1, 0, 0x10);
 	ASSERT_FFA_SUCCESS(&r);
 	ASSERT_EQ(fx.out.irq_count, 1);
-	ASSERT_TRUE(has_irq(&fx, FX_VM1, SPMC_IRQ_SRI));
+	ASSERT_TRUE(fx_has_irq(&fx, FX_VM1, SPMC_IRQ_SRI));
 	r = get(&fx, FX_SP1, 0, GET_ALL);
 	ASSERT_FFA_SUCCESS(&r);
 	ASSERT_EQ(sp_bits(&r), 0x10);
@@ -566,9 +565,9 @@ TEST(set_sp_to_vm_raises_sri_and_notification_pending)
 	r = set(&fx, FX_SP1, FX_VM2, 0, 1);
 	ASSERT_FFA_SUCCESS(&r);
 	ASSERT_EQ(fx.out.irq_count, 3);
-	ASSERT_TRUE(has_irq(&fx, FX_VM1, SPMC_IRQ_SRI));
-	ASSERT_TRUE(has_irq(&fx, FX_VM2, SPMC_IRQ_SRI));
-	ASSERT_TRUE(has_irq(&fx, FX_VM2, SPMC_IRQ_NOTIF_PENDING));
+	ASSERT_TRUE(fx_has_irq(&fx, FX_VM1, SPMC_IRQ_SRI));
+	ASSERT_TRUE(fx_has_irq(&fx, FX_VM2, SPMC_IRQ_SRI));
+	ASSERT_TRUE(fx_has_irq(&fx, FX_VM2, SPMC_IRQ_NOTIF_PENDING));
 	ASSERT_EQ(take_pending(&fx, FX_VM2, 0), 1);
 	fx_fini(&fx);
 }
@@ -584,7 +583,7 @@ TEST(set_with_hypervisor_raises_sri_at_hypervisor)
 	r = set(&fx, FX_SP2, FX_SP1, 0, 1);
 	ASSERT_FFA_SUCCESS(&r);
 	ASSERT_EQ(fx.out.irq_count, 1);
-	ASSERT_TRUE(has_irq(&fx, 0, SPMC_IRQ_SRI));
+	ASSERT_TRUE(fx_has_irq(&fx, 0, SPMC_IRQ_SRI));
 	fx_fini(&fx);
 }
 
@@ -787,7 +786,7 @@ TEST(set_delay_sri_from_sp_defers_sri_until_flush)
 	memset(&fx.out, 0, sizeof(fx.out));
 	spmc_notif_sri_flush(fx.spmc, sp2, &fx.out);
 	ASSERT_EQ(fx.out.irq_count, 1);
-	ASSERT_TRUE(has_irq(&fx, FX_VM1, SPMC_IRQ_SRI));
+	ASSERT_TRUE(fx_has_irq(&fx, FX_VM1, SPMC_IRQ_SRI));
 	memset(&fx.out, 0, sizeof(fx.out));
 	spmc_notif_sri_flush(fx.spmc, sp2, &fx.out);
 	ASSERT_EQ(fx.out.irq_count, 0);
@@ -807,7 +806,7 @@ TEST(set_delay_sri_to_vm_still_signals_receiver)
 	r = set(&fx, FX_SP1, FX_VM1, DELAY_SRI, 1);
 	ASSERT_FFA_SUCCESS(&r);
 	ASSERT_EQ(fx.out.irq_count, 1);
-	ASSERT_TRUE(has_irq(&fx, FX_VM1, SPMC_IRQ_NOTIF_PENDING));
+	ASSERT_TRUE(fx_has_irq(&fx, FX_VM1, SPMC_IRQ_NOTIF_PENDING));
 	fx_fini(&fx);
 }
 
@@ -1238,14 +1237,10 @@ TEST(info_get_lists_every_receiver)
 TEST(info_get_lists_framework_notification)
 {
 	struct fx fx;
-	struct spmc_partition *sp1 = NULL;
 	struct ffa_regs r;
 
 	fx_init(&fx, NULL);
-	sp1 = spmc_partition_find(fx.spmc, FX_SP1);
-	ASSERT_TRUE(sp1 != NULL);
-	spmc_notif_framework_pend(fx.spmc, sp1, SPMC_FW_NOTIF_RX_FULL, false,
-				  &fx.out);
+	pend_rx_full(&fx, FX_SP1, false);
 	r = info_get(&fx, FX_VM1, false);
 	ASSERT_FFA_SUCCESS(&r);
 	ASSERT_EQ(r.x[2], 1u << 7);
@@ -1265,24 +1260,18 @@ TEST(info_get_lists_framework_notification)
 TEST(framework_pend_for_vm_raises_sri_and_notification_pending)
 {
 	struct fx fx;
-	struct spmc_partition *vm2 = NULL;
 
 	fx_init(&fx, NULL);
 	OK(create(&fx, FX_VM1, FX_VM1, 1));
 	OK(create(&fx, FX_VM2, FX_VM2, 1));
-	vm2 = spmc_partition_find(fx.spmc, FX_VM2);
-	memset(&fx.out, 0, sizeof(fx.out));
-	spmc_notif_framework_pend(fx.spmc, vm2, SPMC_FW_NOTIF_RX_FULL, false,
-				  &fx.out);
+	pend_rx_full(&fx, FX_VM2, false);
 	ASSERT_EQ(fx.out.irq_count, 3);
-	ASSERT_TRUE(has_irq(&fx, FX_VM2, SPMC_IRQ_NOTIF_PENDING));
-	ASSERT_TRUE(has_irq(&fx, FX_VM1, SPMC_IRQ_SRI));
-	ASSERT_TRUE(has_irq(&fx, FX_VM2, SPMC_IRQ_SRI));
-	memset(&fx.out, 0, sizeof(fx.out));
-	spmc_notif_framework_pend(fx.spmc, vm2, SPMC_FW_NOTIF_RX_FULL, true,
-				  &fx.out);
+	ASSERT_TRUE(fx_has_irq(&fx, FX_VM2, SPMC_IRQ_NOTIF_PENDING));
+	ASSERT_TRUE(fx_has_irq(&fx, FX_VM1, SPMC_IRQ_SRI));
+	ASSERT_TRUE(fx_has_irq(&fx, FX_VM2, SPMC_IRQ_SRI));
+	pend_rx_full(&fx, FX_VM2, true);
 	ASSERT_EQ(fx.out.irq_count, 1);
-	ASSERT_TRUE(has_irq(&fx, FX_VM2, SPMC_IRQ_NOTIF_PENDING));
+	ASSERT_TRUE(fx_has_irq(&fx, FX_VM2, SPMC_IRQ_NOTIF_PENDING));
 	fx_fini(&fx);
 }
 
@@ -1290,15 +1279,11 @@ TEST(framework_pend_for_vm_raises_sri_and_notification_pending)
 TEST(framework_pend_for_vm_without_bitmap_does_nothing)
 {
 	struct fx fx;
-	struct spmc_partition *vm2 = NULL;
 	struct ffa_regs r;
 
 	fx_init(&fx, NULL);
 	OK(create(&fx, FX_VM1, FX_VM1, 1));
-	vm2 = spmc_partition_find(fx.spmc, FX_VM2);
-	memset(&fx.out, 0, sizeof(fx.out));
-	spmc_notif_framework_pend(fx.spmc, vm2, SPMC_FW_NOTIF_RX_FULL, false,
-				  &fx.out);
+	pend_rx_full(&fx, FX_VM2, false);
 	ASSERT_EQ(fx.out.irq_count, 0);
 	r = info_get(&fx, FX_VM1, false);
 	ASSERT_FFA_ERROR(&r, FFA_NO_DATA);
