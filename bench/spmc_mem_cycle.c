@@ -55,8 +55,8 @@ static const struct spmc_ops ops = { b_alloc, b_free, b_p2v, NULL };
 
 static struct spmc *spmc;
 
-static struct ffa_regs call(uint16_t ep, uint64_t x0, uint64_t x1,
-			    uint64_t x2, uint64_t x3, uint64_t x4)
+static struct ffa_regs call(uint16_t ep, uint64_t x0, uint64_t x1, uint64_t x2,
+			    uint64_t x3, uint64_t x4)
 {
 	struct ffa_regs in = { .x = { x0, x1, x2, x3, x4 } };
 	static struct spmc_output out;
@@ -81,6 +81,7 @@ static void must(int cond, const char *what, const struct ffa_regs *r)
 static void setup(uint32_t max_shares)
 {
 	struct spmc_config cfg = { .max_mem_shares = max_shares,
+				   .max_shares_per_sender = max_shares,
 				   .max_fragments = 64,
 				   .rxtx_max_pages = MB_PAGES };
 	struct spmc_partition_config vm = { .id = VM, .exec_count = 1 };
@@ -90,7 +91,8 @@ static void setup(uint32_t max_shares)
 					     .owner = VM };
 	struct spmc_mem_region_config rs = { .base = SP_BASE,
 					     .page_count = SP_PAGES,
-					     .owner = SP, .secure = true };
+					     .owner = SP,
+					     .secure = true };
 	struct ffa_regs r;
 
 	sp.props = FFA_PART_PROP_DIRECT_REQ_RECV | FFA_PART_PROP_AARCH64;
@@ -114,8 +116,8 @@ static void setup(uint32_t max_shares)
 
 static uint8_t *tx_of(uint16_t ep)
 {
-	return ep == VM ? b_p2v(NULL, VM_BASE + (VM_PAGES - 32) * 4096, 0)
-			: b_p2v(NULL, SP_BASE + (SP_PAGES - 32) * 4096, 0);
+	return ep == VM ? b_p2v(NULL, VM_BASE + (VM_PAGES - 32) * 4096, 0) :
+			  b_p2v(NULL, SP_BASE + (SP_PAGES - 32) * 4096, 0);
 }
 
 static uint8_t *rx_of(uint16_t ep)
@@ -131,9 +133,12 @@ static void build_share_at(uint64_t base, uint32_t pages, int scattered)
 {
 	struct ffa_emad emad = { .receiver = SP, .perms = FFA_PERM_DATA_RW };
 	struct ffa_mem_send_desc d = {
-		.version = FFA_VERSION_1_2, .sender = VM,
-		.attributes = FFA_MEM_ATTR_NORMAL_WB_IS, .emad_count = 1,
-		.emads = &emad, .constituents = cons,
+		.version = FFA_VERSION_1_2,
+		.sender = VM,
+		.attributes = FFA_MEM_ATTR_NORMAL_WB_IS,
+		.emad_count = 1,
+		.emads = &emad,
+		.constituents = cons,
 	};
 	uint32_t i = 0;
 
@@ -203,10 +208,13 @@ static void retrieve(uint64_t handle)
 {
 	struct ffa_emad emad = { .receiver = SP, .perms = FFA_PERM_DATA_RW };
 	struct ffa_mem_retrieve_req_desc d = {
-		.version = FFA_VERSION_1_2, .sender = VM,
+		.version = FFA_VERSION_1_2,
+		.sender = VM,
 		.attributes = FFA_MEM_ATTR_NORMAL_WB_IS,
-		.flags = FFA_MEM_FLAG_TYPE_SHARE, .handle = handle,
-		.emad_count = 1, .emads = &emad,
+		.flags = FFA_MEM_FLAG_TYPE_SHARE,
+		.handle = handle,
+		.emad_count = 1,
+		.emads = &emad,
 	};
 	size_t len = ffa_mem_retrieve_req_encode(tx_of(SP), MB_SIZE, &d);
 	struct ffa_regs r = call(SP, FFA_MEM_RETRIEVE_REQ_64, len, len, 0, 0);
@@ -228,7 +236,8 @@ static void retrieve(uint64_t handle)
 
 static void relinquish_reclaim(uint64_t handle)
 {
-	struct ffa_relinquish rel = { .handle = handle, .endpoint_count = 1,
+	struct ffa_relinquish rel = { .handle = handle,
+				      .endpoint_count = 1,
 				      .endpoints = { SP } };
 	struct ffa_regs r;
 

@@ -59,24 +59,28 @@ static void serve_begin(struct spmc_vcpu *v, enum spmc_serve_kind kind,
 	v->client_ep = client_ep;
 	v->client_vcpu = client_vcpu;
 	v->client_gone = false;
+	v->waiter_valid = true;
+	v->waiter_ep = client_ep;
+	v->waiter_vcpu = client_vcpu;
 }
 
-/* Complete the client of @v with @regs, unless it went away meanwhile. */
+/* Complete the waiter of @v with @regs, unless it went away meanwhile. */
 static void complete_client(struct spmc *spmc, struct spmc_vcpu *v,
 			    const struct ffa_regs *regs,
 			    struct spmc_output *out)
 {
 	struct spmc_partition *c = NULL;
 
-	if (v->client_gone || v->serve == SPMC_SERVE_FRAMEWORK) {
+	if (!v->waiter_valid || v->serve == SPMC_SERVE_FRAMEWORK) {
 		return;
 	}
-	c = spmc_partition_find(spmc, v->client_ep);
+	v->waiter_valid = false;
+	c = spmc_partition_find(spmc, v->waiter_ep);
 	if (NEVER(!c)) {
 		return;
 	}
-	c->vcpu[v->client_vcpu].state = SPMC_VCPU_RUNNING;
-	spmc_out_frame(out, v->client_ep, v->client_vcpu, regs);
+	c->vcpu[v->waiter_vcpu].state = SPMC_VCPU_RUNNING;
+	spmc_out_frame(out, v->waiter_ep, v->waiter_vcpu, regs);
 }
 
 /**
@@ -248,6 +252,13 @@ void spmc_direct_resp(struct spmc *spmc, struct spmc_partition *p,
 		resp.x[2] = 0;
 		resp.x[3] = 0;
 	}
+	if (v->client_gone) {
+		/* The requester died; whoever resumed the context learns only
+		 * that it went back to waiting, never the dead VM's answer. */
+		ffa_regs_clear(&resp);
+		resp.x[0] = FFA_MSG_WAIT;
+		resp.x[1] = (uint32_t)p->id << 16 | vcpu;
+	}
 	complete_client(spmc, v, &resp, out);
 	back_to_waiting(spmc, p, v, out);
 }
@@ -337,11 +348,23 @@ void spmc_run(struct spmc *spmc, struct spmc_partition *p, uint16_t vcpu,
 		return;
 	}
 	if (tv->state == SPMC_VCPU_PREEMPTED) {
-		/* Resume: FFA_YIELD returns success; the runner is the client. */
-		enum spmc_serve_kind kind = tv->serve == SPMC_SERVE_NONE ?
-						    SPMC_SERVE_RUN :
-						    tv->serve;
-		serve_begin(tv, kind, p->id, vcpu);
+		/*
+		 * Resume: FFA_YIELD returns success and the runner waits for
+		 * the answer. A yielded direct request belongs to its
+		 * requester: nobody else may take it over (it would receive
+		 * another VM's response); anyone may once the requester died.
+		 */
+		if ((tv->serve == SPMC_SERVE_DIRECT_REQ ||
+		     tv->serve == SPMC_SERVE_DIRECT_REQ2) &&
+		    !tv->client_gone && tv->client_ep != p->id) {
+			spmc_log(spmc, "RUN: preempted request is not yours");
+			spmc_out_error(out, p->id, vcpu, FFA_DENIED);
+			return;
+		}
+		tv->state = SPMC_VCPU_RUNNING;
+		tv->waiter_valid = true;
+		tv->waiter_ep = p->id;
+		tv->waiter_vcpu = vcpu;
 		r.x[0] = FFA_SUCCESS_32;
 	} else if (tv->state == SPMC_VCPU_WAITING) {
 		serve_begin(tv, SPMC_SERVE_RUN, p->id, vcpu);
@@ -382,7 +405,6 @@ void spmc_yield(struct spmc *spmc, struct spmc_partition *p, uint16_t vcpu,
 	r.x[3] = (uint32_t)in->x[3];
 	complete_client(spmc, v, &r, out);
 	spmc_notif_sri_flush(spmc, p, out);
-	v->client_gone = true; /* until a runner adopts it */
 	v->state = SPMC_VCPU_PREEMPTED;
 }
 
@@ -394,7 +416,11 @@ void spmc_framework_flush(struct spmc *spmc, struct spmc_partition *p,
 	struct ffa_regs r;
 
 	(void)spmc;
-	for (ec = 0; ec < p->exec_count && p->fw_pending_count; ec++) {
+	/* Leave messages queued when the output is full: spmc_call() flushes
+	 * again at its end, so a waiting context still gets them. */
+	for (ec = 0; ec < p->exec_count && p->fw_pending_count &&
+		     out->frame_count < SPMC_OUT_MAX_FRAMES;
+	     ec++) {
 		struct spmc_vcpu *v = &p->vcpu[ec];
 
 		if (v->state != SPMC_VCPU_WAITING) {
@@ -461,25 +487,27 @@ void spmc_direct_abort(struct spmc *spmc, struct spmc_partition *dead,
 			struct spmc_partition *c = NULL;
 
 			if (v->serve == SPMC_SERVE_NONE ||
-			    v->serve == SPMC_SERVE_FRAMEWORK ||
-			    v->client_gone) {
+			    v->serve == SPMC_SERVE_FRAMEWORK) {
 				continue;
 			}
 			if (v->client_ep == dead->id) {
 				v->client_gone = true;
+			}
+			if (v->waiter_valid && v->waiter_ep == dead->id) {
+				v->waiter_valid = false;
+			}
+			if (q != dead || !v->waiter_valid) {
 				continue;
 			}
-			if (q != dead) {
-				continue;
-			}
-			/* The dead SP owed an answer: fail its client. */
-			c = spmc_partition_find(spmc, v->client_ep);
-			if (c && c->vcpu[v->client_vcpu].state ==
+			/* The dead SP owed an answer: fail its waiter. */
+			v->waiter_valid = false;
+			c = spmc_partition_find(spmc, v->waiter_ep);
+			if (c && c->vcpu[v->waiter_vcpu].state ==
 					 SPMC_VCPU_BLOCKED) {
-				c->vcpu[v->client_vcpu].state =
+				c->vcpu[v->waiter_vcpu].state =
 					SPMC_VCPU_RUNNING;
-				spmc_out_error(out, v->client_ep,
-					       v->client_vcpu, FFA_ABORTED);
+				spmc_out_error(out, v->waiter_ep,
+					       v->waiter_vcpu, FFA_ABORTED);
 			}
 		}
 	}

@@ -163,6 +163,19 @@ void spmc_mem_share_free(struct spmc *spmc, struct spmc_mem_share *share)
 	struct spmc_mem *mem = spmc->mem;
 
 	CHECK(share->used);
+	if (share->accounted) {
+		struct spmc_partition *p =
+			spmc_partition_find(spmc, share->sender);
+
+		if (!NEVER(!p)) {
+			p->mem_shares--;
+			if (share->accounted_partial) {
+				p->mem_partial_sends--;
+			}
+		}
+		share->accounted = false;
+		share->accounted_partial = false;
+	}
 	share_release_buffers(spmc, share);
 	share->used = false;
 	share->complete = false;

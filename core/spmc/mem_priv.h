@@ -64,8 +64,12 @@ struct spmc_mem_page {
 	uint32_t share; /* slot index + 1 of the live transaction, or 0 */
 	uint16_t owner; /* endpoint ID */
 	uint8_t owner_perm; /* FFA_PERM_DATA_RW or _RO: owner's own access */
-	uint8_t reserved;
+	uint8_t flags; /* SPMC_PAGE_MAILBOX */
 };
+
+/* The page is part of a mapped RX/TX buffer: the SPMC writes it, so it may
+ * not be shared, lent or donated while mapped. */
+#define SPMC_PAGE_MAILBOX 0x1u
 
 struct spmc_mem_region {
 	uint64_t base;
@@ -107,6 +111,8 @@ struct spmc_mem_share {
 	bool used;
 	bool complete; /* all fragments received and pages marked */
 	bool pending_reclaim; /* sender died while borrowers held the pages */
+	bool accounted; /* counted in the sender's live-share quota */
+	bool accounted_partial; /* counted as an incomplete send */
 	enum ffa_mem_kind kind;
 	uint32_t generation; /* bumped on free: invalidates stale handles */
 	uint64_t handle;

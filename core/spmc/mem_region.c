@@ -327,6 +327,54 @@ bool spmc_mem_owned_exclusive(struct spmc *spmc, uint16_t ep, uint64_t pa,
 	return true;
 }
 
+/**
+ * spmc_mem_mailbox_claim() - RXTX_MAP: the @page_count pages at @pa must be
+ * normal memory owned read-write by @ep, in no transaction, not already an
+ * RX/TX buffer, and inside one region (the host maps each region as one
+ * object: phys_to_virt() is promised a range inside one). Marks them as
+ * a mailbox, so they cannot be sent while mapped. False when refused.
+ */
+bool spmc_mem_mailbox_claim(struct spmc *spmc, uint16_t ep, uint64_t pa,
+			    uint64_t page_count)
+{
+	struct spmc_mem_span span;
+	uint64_t i = 0;
+
+	if (page_count == 0 || (pa & (TZS_PAGE_SIZE - 1)) ||
+	    !spmc_mem_span_get(spmc->mem, pa, page_count, &span) ||
+	    span.page_count != page_count ||
+	    span.region->type != SPMC_MEM_NORMAL) {
+		return false;
+	}
+	for (i = 0; i < page_count; i++) {
+		const struct spmc_mem_page *pg = &span.pages[i];
+
+		if (pg->owner != ep || pg->share != 0 ||
+		    pg->owner_perm != FFA_PERM_DATA_RW ||
+		    (pg->flags & SPMC_PAGE_MAILBOX)) {
+			return false;
+		}
+	}
+	for (i = 0; i < page_count; i++) {
+		span.pages[i].flags |= SPMC_PAGE_MAILBOX;
+	}
+	return true;
+}
+
+void spmc_mem_mailbox_release(struct spmc *spmc, uint64_t pa,
+			      uint64_t page_count)
+{
+	struct spmc_mem_span span;
+	uint64_t i = 0;
+
+	if (!spmc_mem_span_get(spmc->mem, pa, page_count, &span)) {
+		return;
+	}
+	for (i = 0; i < span.page_count; i++) {
+		span.pages[i].flags &= (uint8_t)~SPMC_PAGE_MAILBOX;
+	}
+}
+
 void spmc_mem_share_mark(struct spmc *spmc, const struct spmc_mem_share *share,
 			 uint32_t slot, const struct spmc_mem_page *owner)
 {

@@ -518,6 +518,15 @@ void spmc_mem_send(struct spmc *spmc, struct spmc_partition *p, uint32_t fid,
 	if (rc != FFA_OK) {
 		goto out_free_buf;
 	}
+	/* Per-sender quotas (tzshare: one partition must not be able to
+	 * exhaust the pool every endpoint shares; Hafnium has no such limit). */
+	if (p->mem_shares >= spmc->cfg.max_shares_per_sender ||
+	    (frag_len < total_len &&
+	     p->mem_partial_sends >= spmc->cfg.max_partial_sends_per_sender)) {
+		spmc_log(spmc, "mem_send: sender quota exhausted");
+		rc = FFA_NO_MEMORY;
+		goto out_free_buf;
+	}
 	/* Step 12. */
 	share = spmc_mem_share_alloc(spmc, d.kind);
 	if (!share) {
@@ -526,6 +535,12 @@ void spmc_mem_send(struct spmc *spmc, struct spmc_partition *p, uint32_t fid,
 		goto out_free_buf;
 	}
 	share_fill(share, buf, frag_len, &d);
+	share->accounted = true;
+	p->mem_shares++;
+	if (frag_len < total_len) {
+		share->accounted_partial = true;
+		p->mem_partial_sends++;
+	}
 	share->total_len = total_len;
 	share->recv_len = frag_len;
 	share->frag_count = 1;
@@ -790,6 +805,13 @@ static int check_span(struct spmc *spmc, const struct spmc_mem_share *share,
 			spmc_log(spmc, "mem_send: page not owned exclusively");
 			return FFA_DENIED;
 		}
+		/* A mapped RX/TX page is written by the SPMC: never give it
+		 * away (tzshare rule; a borrower would read the owner's
+		 * messages, or own a page the SPMC keeps writing). */
+		if (pg->flags & SPMC_PAGE_MAILBOX) {
+			spmc_log(spmc, "mem_send: page is an RX/TX buffer");
+			return FFA_DENIED;
+		}
 		if (pg->owner_perm != m->perm) {
 			spmc_log(spmc, "mem_send: pages of mixed access");
 			return FFA_DENIED;
@@ -921,6 +943,15 @@ void spmc_mem_send_complete(struct spmc *spmc, struct spmc_mem_share *share,
 	 * (ffa.md §3.2, Hafnium clears at send completion). */
 	if (share->flags & FFA_MEM_FLAG_CLEAR) {
 		spmc_mem_share_zero(spmc, share);
+	}
+	if (share->accounted_partial) {
+		struct spmc_partition *p =
+			spmc_partition_find(spmc, share->sender);
+
+		if (!NEVER(!p)) {
+			p->mem_partial_sends--;
+		}
+		share->accounted_partial = false;
 	}
 	share->complete = true;
 	ffa_regs_success(out, (uint32_t)share->handle,

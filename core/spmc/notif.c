@@ -197,24 +197,13 @@ static bool partition_unreported(const struct spmc_partition *p)
 /* Interrupts to the normal world                                          */
 
 /* Append an interrupt once per call. The output has room for
- * SPMC_OUT_MAX_IRQS; beyond that the event is dropped rather than trapping
- * on a peer-triggered path (the scheduler polls INFO_GET on any SRI). */
+ * SPMC_OUT_MAX_IRQS, which holds both interrupts for every partition. */
 static void irq_raise(struct spmc_output *out, uint16_t vm, uint16_t irq)
 {
-	unsigned int i = 0;
-
-	if (!out) {
-		return;
+	/* spmc_out_irq() merges repeats; the output holds every pair. */
+	if (out) {
+		spmc_out_irq(out, vm, irq);
 	}
-	for (i = 0; i < out->irq_count; i++) {
-		if (out->irqs[i].vm == vm && out->irqs[i].irq == irq) {
-			return;
-		}
-	}
-	if (out->irq_count >= SPMC_OUT_MAX_IRQS) {
-		return;
-	}
-	spmc_out_irq(out, vm, irq);
 }
 
 /*

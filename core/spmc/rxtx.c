@@ -71,9 +71,14 @@ void spmc_rxtx_map(struct spmc *spmc, struct spmc_partition *p,
 		ffa_regs_error(out, FFA_INVALID_PARAMETERS);
 		return;
 	}
-	if (!spmc_mem_owned_exclusive(spmc, p->id, tx, pages) ||
-	    !spmc_mem_owned_exclusive(spmc, p->id, rx, pages)) {
-		spmc_log(spmc, "RXTX_MAP: pages not owned by the caller");
+	if (!spmc_mem_mailbox_claim(spmc, p->id, tx, pages)) {
+		spmc_log(spmc, "RXTX_MAP: TX pages not owned by the caller");
+		ffa_regs_error(out, FFA_DENIED);
+		return;
+	}
+	if (!spmc_mem_mailbox_claim(spmc, p->id, rx, pages)) {
+		spmc_mem_mailbox_release(spmc, tx, pages);
+		spmc_log(spmc, "RXTX_MAP: RX pages not owned by the caller");
 		ffa_regs_error(out, FFA_DENIED);
 		return;
 	}
@@ -83,6 +88,13 @@ void spmc_rxtx_map(struct spmc *spmc, struct spmc_partition *p,
 	p->mb.size = (uint32_t)len;
 	p->mb.tx = spmc->ops->phys_to_virt(spmc->ctx, tx, len);
 	p->mb.rx = spmc->ops->phys_to_virt(spmc->ctx, rx, len);
+	if (NEVER(!p->mb.tx || !p->mb.rx)) {
+		spmc_mem_mailbox_release(spmc, tx, pages);
+		spmc_mem_mailbox_release(spmc, rx, pages);
+		tzs_memset(&p->mb, 0, sizeof(p->mb));
+		ffa_regs_error(out, FFA_ABORTED);
+		return;
+	}
 	p->mb.rx_state = SPMC_RX_EMPTY;
 	p->mb.mapped = true;
 	ffa_regs_success(out, 0, 0);
@@ -107,14 +119,27 @@ void spmc_rxtx_unmap(struct spmc *spmc, struct spmc_partition *p,
 		t = is_hypervisor(spmc, p) ?
 			    spmc_partition_find(spmc, target_id) :
 			    NULL;
+		/* The normal world never manages a secure partition's buffers. */
+		if (t && t->secure) {
+			t = NULL;
+		}
 	}
 	if (!t || !t->mb.mapped) {
 		spmc_log(spmc, "RXTX_UNMAP: nothing mapped");
 		ffa_regs_error(out, FFA_INVALID_PARAMETERS);
 		return;
 	}
-	tzs_memset(&t->mb, 0, sizeof(t->mb));
+	spmc_mailbox_unmap(spmc, t);
 	ffa_regs_success(out, 0, 0);
+}
+
+void spmc_mailbox_unmap(struct spmc *spmc, struct spmc_partition *p)
+{
+	if (p->mb.mapped) {
+		spmc_mem_mailbox_release(spmc, p->mb.tx_pa, p->mb.page_count);
+		spmc_mem_mailbox_release(spmc, p->mb.rx_pa, p->mb.page_count);
+	}
+	tzs_memset(&p->mb, 0, sizeof(p->mb));
 }
 
 /**
@@ -137,7 +162,7 @@ void spmc_rx_release(struct spmc *spmc, struct spmc_partition *p,
 	if (vm_id && vm_id != p->id) {
 		t = is_hypervisor(spmc, p) ? spmc_partition_find(spmc, vm_id) :
 					     NULL;
-		if (!t) {
+		if (!t || t->secure) {
 			ffa_regs_error(out, FFA_INVALID_PARAMETERS);
 			return;
 		}

@@ -45,6 +45,13 @@ static void config_defaults(struct spmc_config *cfg)
 	if (!cfg->max_borrowers) {
 		cfg->max_borrowers = SPMC_DEFAULT_MAX_BORROWERS;
 	}
+	if (!cfg->max_shares_per_sender) {
+		cfg->max_shares_per_sender =
+			cfg->max_mem_shares / 2 ? cfg->max_mem_shares / 2 : 1;
+	}
+	if (!cfg->max_partial_sends_per_sender) {
+		cfg->max_partial_sends_per_sender = 4;
+	}
 	if (!cfg->rxtx_max_pages) {
 		cfg->rxtx_max_pages = SPMC_DEFAULT_RXTX_MAX_PAGES;
 	}
@@ -318,6 +325,18 @@ static bool dispatch_with_irqs(struct spmc *spmc, struct spmc_partition *p,
 	}
 }
 
+/* Framework messages left queued because an output was full. */
+static void framework_flush_all(struct spmc *spmc, struct spmc_output *out)
+{
+	uint32_t i = 0;
+
+	for (i = 0; i < spmc->part_count; i++) {
+		if (spmc->parts[i].fw_pending_count) {
+			spmc_framework_flush(spmc, &spmc->parts[i], out);
+		}
+	}
+}
+
 static void mask_smc32(uint32_t fid, const struct ffa_regs *in,
 		       struct ffa_regs *regs)
 {
@@ -371,6 +390,7 @@ void spmc_call(struct spmc *spmc, uint16_t caller, uint16_t vcpu,
 	}
 	spmc_out_frame(out, caller, vcpu, &ret);
 count:
+	framework_flush_all(spmc, out);
 	if (out->frame_count && out->frames[0].ep == caller &&
 	    (uint32_t)out->frames[0].regs.x[0] == FFA_ERROR) {
 		spmc->stats.rejected++;
@@ -393,18 +413,17 @@ void spmc_partition_abort(struct spmc *spmc, uint16_t id,
 		p->vcpu[v].state = SPMC_VCPU_ABORTED;
 		p->vcpu[v].serve = SPMC_SERVE_NONE;
 	}
-	tzs_memset(&p->mb, 0, sizeof(p->mb));
+	spmc_mailbox_unmap(spmc, p);
 	p->version = 0;
 	p->version_set = false;
 	p->version_locked = false;
 	p->fw_pending_count = 0;
-	p->notif.pending_from_sp = 0;
-	p->notif.pending_from_vm = 0;
-	p->notif.fw_pending_spm = 0;
-	tzs_memset(p->notif.pending_vcpu_from_sp, 0,
-		   sizeof(p->notif.pending_vcpu_from_sp));
-	tzs_memset(p->notif.pending_vcpu_from_vm, 0,
-		   sizeof(p->notif.pending_vcpu_from_vm));
+	/* The next process starts with fresh notification state: a VM creates
+	 * its bitmap again, every binding it made is gone (as after
+	 * FFA_NOTIFICATION_BITMAP_DESTROY); an SP keeps its bitmap. */
+	tzs_memset(&p->notif, 0, sizeof(p->notif));
+	p->notif.bitmap_created = p->secure;
+	p->notif.bitmap_vcpu_count = p->exec_count;
 	if (!p->secure) {
 		spmc_framework_vm_event(spmc, p->id, false, out);
 	}

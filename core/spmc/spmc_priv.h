@@ -63,7 +63,12 @@ struct spmc_vcpu {
 	enum spmc_serve_kind serve;
 	uint16_t client_ep;
 	uint16_t client_vcpu;
-	bool client_gone; /* the client aborted: drop the answer */
+	bool client_gone; /* the requester aborted */
+	/* Whose pending call the next answer completes: the requester, or
+	 * after FFA_YIELD the endpoint that resumed it with FFA_RUN. */
+	bool waiter_valid;
+	uint16_t waiter_ep;
+	uint16_t waiter_vcpu;
 	uint32_t fw_msg; /* framework message type being served */
 };
 
@@ -128,6 +133,9 @@ struct spmc_partition {
 	bool version_locked;
 
 	struct spmc_mailbox mb;
+	/* Memory transactions this partition sent: quotas (mem_send.c). */
+	uint32_t mem_shares;
+	uint32_t mem_partial_sends;
 	struct spmc_vcpu vcpu[SPMC_MAX_VCPUS];
 	struct spmc_notif notif;
 
@@ -256,6 +264,15 @@ void spmc_notif_sri_flush(struct spmc *spmc, struct spmc_partition *p,
 			  struct spmc_output *out);
 
 /* ---- mem_*.c (memory transactions; see mem_priv.h) -------------------- */
+
+/* RX/TX pages: claimed at RXTX_MAP (one region, owned RW, in no
+ * transaction), released at unmap / abort. */
+bool spmc_mem_mailbox_claim(struct spmc *spmc, uint16_t ep, uint64_t pa,
+			    uint64_t page_count);
+void spmc_mem_mailbox_release(struct spmc *spmc, uint64_t pa,
+			      uint64_t page_count);
+/* Forget the mailbox of @p (unmap, abort). */
+void spmc_mailbox_unmap(struct spmc *spmc, struct spmc_partition *p);
 
 int spmc_mem_init(struct spmc *spmc);
 void spmc_mem_fini(struct spmc *spmc);

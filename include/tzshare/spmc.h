@@ -30,7 +30,7 @@
 #define SPMC_MAX_VCPUS 8
 #define SPMC_MAX_UUIDS 4
 #define SPMC_OUT_MAX_FRAMES 24
-#define SPMC_OUT_MAX_IRQS 8
+#define SPMC_OUT_MAX_IRQS 128 /* (VM, interrupt) pairs: 2 per partition */
 
 struct spmc;
 
@@ -54,6 +54,13 @@ struct spmc_config {
 	uint32_t max_borrowers; /* EMADs per transaction, default 2 */
 	uint32_t rxtx_max_pages; /* default 16 (64 KiB) */
 	uint64_t handle_secret; /* keys the handle tag (not guessable) */
+	/*
+	 * Per-sender quotas so one partition cannot exhaust the shared pool:
+	 * live transactions (default max_mem_shares / 2, at least 1) and
+	 * incomplete fragmented sends (default 4).
+	 */
+	uint32_t max_shares_per_sender;
+	uint32_t max_partial_sends_per_sender;
 	/*
 	 * A normal-world hypervisor with this endpoint ID sits between the VMs
 	 * and the SPMC (mediator): it may FFA_RX_ACQUIRE, issue hypervisor

@@ -572,3 +572,82 @@ TEST(delayed_sri_is_raised_when_sp_responds)
 	ASSERT_TRUE(fx_has_irq(&fx, FX_VM1, SPMC_IRQ_SRI));
 	fx_fini(&fx);
 }
+
+/* A yielded request belongs to its requester: another VM's FFA_RUN is
+ * DENIED (it would otherwise receive VM 1's answer); VM 1 resumes it, from
+ * another vCPU even, and gets the response there. */
+TEST(only_the_requester_resumes_a_yielded_request)
+{
+	const struct ffa_regs *f = NULL;
+	struct ffa_regs r;
+
+	setup();
+	call_v(FX_VM1, 0, FFA_MSG_SEND_DIRECT_REQ_64, pair(FX_VM1, FX_SP2), 0,
+	       0x1111);
+	call_v(FX_SP2, 0, FFA_YIELD, 0, 0, 0);
+	r = call_v(FX_VM2, 0, FFA_RUN, pair(FX_SP2, 0), 0, 0);
+	ASSERT_FFA_ERROR(&r, FFA_DENIED);
+	ASSERT_TRUE(fx_frame_for(&fx, FX_SP2, 0) == NULL);
+	call_v(FX_VM1, 1, FFA_RUN, pair(FX_SP2, 0), 0, 0);
+	ASSERT_TRUE(fx_frame_for(&fx, FX_SP2, 0) != NULL);
+	call_v(FX_SP2, 0, FFA_MSG_SEND_DIRECT_RESP_64, pair(FX_SP2, FX_VM1), 0,
+	       0x2222);
+	f = fx_frame_for(&fx, FX_VM1, 1);
+	ASSERT_TRUE(f != NULL);
+	ASSERT_EQ(f->x[3], 0x2222);
+	fx_fini(&fx);
+}
+
+/* When the requester of a yielded request died, any NWd scheduler may run
+ * the context to completion, but never receives the dead VM's answer. */
+TEST(yielded_request_of_dead_vm_completes_runner_without_its_answer)
+{
+	struct spmc_output out;
+	const struct ffa_regs *f = NULL;
+
+	setup();
+	call_v(FX_VM2, 0, FFA_MSG_SEND_DIRECT_REQ_64, pair(FX_VM2, FX_SP2), 0,
+	       1);
+	call_v(FX_SP2, 0, FFA_YIELD, 0, 0, 0);
+	spmc_partition_abort(fx.spmc, FX_VM2, &out);
+	call_v(FX_VM1, 0, FFA_RUN, pair(FX_SP2, 0), 0, 0);
+	ASSERT_TRUE(fx_frame_for(&fx, FX_SP2, 0) != NULL);
+	call_v(FX_SP2, 0, FFA_MSG_SEND_DIRECT_RESP_64, pair(FX_SP2, FX_VM2), 0,
+	       0x5EC2E7);
+	f = fx_frame_for(&fx, FX_VM1, 0);
+	ASSERT_TRUE(f != NULL);
+	ASSERT_EQ(f->x[0], FFA_MSG_WAIT);
+	ASSERT_EQ(f->x[3], 0);
+	fx_fini(&fx);
+}
+
+/* More subscribed SPs than an output holds frames: messages stay queued
+ * and go out with later calls; nothing traps. */
+TEST(framework_messages_beyond_output_capacity_stay_queued)
+{
+	struct spmc_output out;
+	struct ffa_regs r;
+	unsigned int i = 0, delivered = 0;
+
+	fx_init(&fx, NULL);
+	for (i = 0; i < 30; i++) {
+		struct spmc_partition_config pc = {
+			.id = (uint16_t)(0x8010 + i), .exec_count = 1
+		};
+
+		pc.props = FFA_PART_PROP_DIRECT_REQ_RECV |
+			   FFA_PART_PROP_VM_DESTROYED;
+		ASSERT_EQ(spmc_partition_add(fx.spmc, &pc), FFA_OK);
+		call_v(pc.id, 0, FFA_MSG_WAIT, 0, 0, 0);
+	}
+	spmc_partition_abort(fx.spmc, FX_VM2, &out);
+	delivered = out.frame_count;
+	ASSERT_TRUE(delivered < 30);
+	r = fx_call(&fx, FX_VM1, FFA_ID_GET, 0, 0, 0, 0, 0, 0, 0);
+	ASSERT_FFA_SUCCESS(&r);
+	for (i = 0; i < fx.out.frame_count; i++) {
+		delivered += fx.out.frames[i].ep != FX_VM1;
+	}
+	ASSERT_EQ(delivered, 30);
+	fx_fini(&fx);
+}

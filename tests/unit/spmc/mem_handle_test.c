@@ -134,7 +134,8 @@ TEST(handle_high_word_round_trips_through_registers)
  * every slot is usable again once freed. */
 TEST(pool_exhaustion_is_no_memory_and_recovers)
 {
-	struct fx_opts o = { .cfg = { .max_mem_shares = 8 } };
+	struct fx_opts o = { .cfg = { .max_mem_shares = 8,
+				      .max_shares_per_sender = 8 } };
 	struct mt_send s;
 	struct ffa_regs r;
 	uint64_t h[8];
@@ -188,7 +189,8 @@ TEST(incomplete_send_counts_as_a_live_share)
  * still found by its handle (lookup is O(1) by slot). */
 TEST(ten_thousand_live_shares_are_all_usable)
 {
-	struct fx_opts o = { .cfg = { .max_mem_shares = 16384 } };
+	struct fx_opts o = { .cfg = { .max_mem_shares = 16384,
+				      .max_shares_per_sender = 16384 } };
 	static uint64_t h[10000];
 	struct ffa_regs r;
 	unsigned int i = 0;

@@ -883,7 +883,8 @@ TEST(share_with_reserved_memory_type_is_invalid)
 
 TEST(send_when_pool_is_exhausted_is_no_memory)
 {
-	struct fx_opts o = { .cfg = { .max_mem_shares = 2 } };
+	struct fx_opts o = { .cfg = { .max_mem_shares = 2,
+				      .max_shares_per_sender = 2 } };
 	struct mt_send s;
 	struct ffa_regs r;
 	uint64_t h = 0;

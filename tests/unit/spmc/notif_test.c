@@ -1289,3 +1289,34 @@ TEST(framework_pend_for_vm_without_bitmap_does_nothing)
 	ASSERT_FFA_ERROR(&r, FFA_NO_DATA);
 	fx_fini(&fx);
 }
+
+/* A re-attached VM starts with fresh notification state. */
+TEST(reattached_vm_creates_its_bitmap_again_without_old_bindings)
+{
+	static struct fx fx;
+	struct spmc_output out;
+	struct ffa_regs r;
+
+	fx_init(&fx, NULL);
+	r = fx_call(&fx, FX_VM2, FFA_NOTIFICATION_BITMAP_CREATE, FX_VM2, 1, 0,
+		    0, 0, 0, 0);
+	ASSERT_FFA_SUCCESS(&r);
+	r = fx_call(&fx, FX_VM2, FFA_NOTIFICATION_BIND,
+		    (uint32_t)FX_SP1 << 16 | FX_VM2, 0, 1, 0, 0, 0, 0);
+	ASSERT_FFA_SUCCESS(&r);
+	spmc_partition_abort(fx.spmc, FX_VM2, &out);
+	r = fx_call(&fx, FX_VM2, FFA_VERSION, FFA_VERSION_1_2, 0, 0, 0, 0, 0,
+		    0);
+	/* No bitmap yet: SP 1 cannot notify the new VM 2. */
+	r = fx_call(&fx, FX_SP1, FFA_NOTIFICATION_SET,
+		    (uint32_t)FX_SP1 << 16 | FX_VM2, 0, 1, 0, 0, 0, 0);
+	ASSERT_FFA_ERROR(&r, FFA_DENIED);
+	r = fx_call(&fx, FX_VM2, FFA_NOTIFICATION_BITMAP_CREATE, FX_VM2, 1, 0,
+		    0, 0, 0, 0);
+	ASSERT_FFA_SUCCESS(&r);
+	/* The old binding is gone: bit 0 can be bound afresh. */
+	r = fx_call(&fx, FX_VM2, FFA_NOTIFICATION_BIND,
+		    (uint32_t)FX_SP1 << 16 | FX_VM2, 0, 1, 0, 0, 0, 0);
+	ASSERT_FFA_SUCCESS(&r);
+	fx_fini(&fx);
+}

@@ -264,3 +264,25 @@ TEST(abort_unmaps_mailbox_and_forgets_version)
 	ASSERT_FFA_SUCCESS(&r);
 	fx_fini(&fx);
 }
+
+/* The normal-world hypervisor never manages an SP's buffers. */
+TEST(hypervisor_cannot_unmap_or_release_sp_mailbox)
+{
+	struct fx_opts o = { 0 };
+	struct ffa_regs r;
+
+	o.cfg.has_hypervisor = true;
+	o.cfg.hypervisor_id = FX_VM1;
+	fx_init(&fx, &o);
+	r = fx_call(&fx, FX_VM1, FFA_RXTX_UNMAP, (uint32_t)FX_SP1 << 16, 0, 0,
+		    0, 0, 0, 0);
+	ASSERT_FFA_ERROR(&r, FFA_INVALID_PARAMETERS);
+	r = fx_call(&fx, FX_SP1, FFA_PARTITION_INFO_GET, 0, 0, 0, 0, 0, 0, 0);
+	ASSERT_FFA_SUCCESS(&r);
+	r = fx_call(&fx, FX_VM1, FFA_RX_RELEASE, FX_SP1, 0, 0, 0, 0, 0, 0);
+	ASSERT_FFA_ERROR(&r, FFA_INVALID_PARAMETERS);
+	/* SP 1 still owns its full RX. */
+	r = fx_call(&fx, FX_SP1, FFA_RX_RELEASE, 0, 0, 0, 0, 0, 0, 0);
+	ASSERT_FFA_SUCCESS(&r);
+	fx_fini(&fx);
+}
