@@ -444,7 +444,7 @@ void spmc_framework_flush(struct spmc *spmc, struct spmc_partition *p,
 void spmc_vm_lifecycle(struct spmc *spmc, uint16_t vm_id, bool created,
 		       struct spmc_output *out)
 {
-	tzs_memset(out, 0, sizeof(*out));
+	spmc_out_reset(out);
 	spmc_framework_vm_event(spmc, vm_id, created, out);
 }
 

@@ -360,7 +360,7 @@ void spmc_call(struct spmc *spmc, uint16_t caller, uint16_t vcpu,
 	struct ffa_regs regs;
 	struct ffa_regs ret;
 
-	tzs_memset(out, 0, sizeof(*out));
+	spmc_out_reset(out);
 	spmc->stats.calls++;
 	if (!p || vcpu >= p->exec_count) {
 		spmc_log(spmc, "call from unknown endpoint or vCPU");
@@ -403,7 +403,7 @@ void spmc_partition_abort(struct spmc *spmc, uint16_t id,
 	struct spmc_partition *p = spmc_partition_find(spmc, id);
 	uint16_t v = 0;
 
-	tzs_memset(out, 0, sizeof(*out));
+	spmc_out_reset(out);
 	if (!p) {
 		return;
 	}

@@ -166,6 +166,14 @@ void spmc_log(const struct spmc *spmc, const char *msg);
 void *spmc_alloc(const struct spmc *spmc, size_t len);
 void spmc_free(const struct spmc *spmc, void *ptr);
 
+/* Empty @out. Only the counts: clearing ~3.6 KiB of frames per call is
+ * measurable on the direct-request round trip. */
+static inline void spmc_out_reset(struct spmc_output *out)
+{
+	out->frame_count = 0;
+	out->irq_count = 0;
+}
+
 /* Append a frame completing (ep, vcpu). */
 void spmc_out_frame(struct spmc_output *out, uint16_t ep, uint16_t vcpu,
 		    const struct ffa_regs *regs);
