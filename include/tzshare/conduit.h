@@ -108,6 +108,17 @@ int tzc_send(int sock, uint32_t type, const void *payload, size_t len, int fd);
 int tzc_recv(int sock, uint32_t *type, void *payload, size_t cap, int *fd,
 	     int timeout_ms);
 
+/**
+ * tzc_send_nowait() / tzc_recv_nowait() - the same with MSG_DONTWAIT: never
+ * block, whatever O_NONBLOCK says (a peer sharing the open file description
+ * can clear that flag). -EAGAIN when the record does not fit / none is
+ * there. tzshare-spmc uses only these on partition sockets.
+ */
+int tzc_send_nowait(int sock, uint32_t type, const void *payload, size_t len,
+		    int fd);
+int tzc_recv_nowait(int sock, uint32_t *type, void *payload, size_t cap,
+		    int *fd);
+
 /* ---------------------------------------------------------------------- */
 /* Partition-side runtime (hosted/conduit/ep.c, ep_mem.c)                  */
 
