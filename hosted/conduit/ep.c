@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -256,9 +257,14 @@ int tzs_ep_attach(int ctl_fd, const struct tzs_ep_opts *opts,
 	}
 	timeout = opts->attach_timeout_ms ? opts->attach_timeout_ms :
 					    ATTACH_TIMEOUT_MS;
-	if (!ep) {
+	/* Before any memfd arrives: a dumpable process's /proc/<pid>/fd
+	 * lets every process of its uid reopen its DRAM and borrowed
+	 * regions (hosted.md §5). */
+	if (!ep || prctl(PR_SET_DUMPABLE, 0, 0, 0, 0)) {
+		rc = ep ? -errno : -ENOMEM;
+		free(ep);
 		close(ctl_fd);
-		return -ENOMEM;
+		return rc;
 	}
 	ep->ctl_fd = ctl_fd;
 	ep->mem_fd = -1;

@@ -17,6 +17,7 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <tzshare/lib.h>
@@ -37,6 +38,14 @@ static int region_open(struct host_region *r, const char *name)
 	snprintf(path, sizeof(path), "/proc/self/fd/%d", r->fd);
 	r->ro_fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (r->ro_fd < 0) {
+		return -errno;
+	}
+	/* Mode 0: a borrower holding ro_fd cannot reopen it read-write
+	 * through /proc/self/fd (open() checks the inode's mode; the fds
+	 * already open, and their mappings, are unaffected). This binds
+	 * only processes that neither own the inode (they could chmod it
+	 * back) nor have CAP_DAC_OVERRIDE / CAP_FOWNER: hosted.md §5. */
+	if (fchmod(r->fd, 0)) {
 		return -errno;
 	}
 	r->va = mmap(NULL, r->size, PROT_READ | PROT_WRITE, MAP_SHARED, r->fd,
