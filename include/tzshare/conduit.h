@@ -176,6 +176,19 @@ void tzs_ep_mailbox_lock(struct tzs_ep *ep);
 void tzs_ep_mailbox_unlock(struct tzs_ep *ep);
 
 /**
+ * tzs_ep_rx_stash_take() - RX contents the runtime had to move out of the
+ * way to finish a sequence: an indirect message (FFA_MSG_SEND2) that lands
+ * in RX between FFA_RX_RELEASE and FFA_MEM_FRAG_RX of a fragmented
+ * retrieve makes FRAG_RX BUSY, so the runtime copies RX here, releases it
+ * and asks again (RX-full notification included: the release clears it).
+ * Whoever consumes indirect messages looks here too. Copies up to @cap
+ * bytes of the oldest entry (a whole mailbox as it was) into @buf and drops
+ * it; returns its length, 0 when the stash is empty. The stash keeps the
+ * newest 8. Call with the mailbox lock held.
+ */
+size_t tzs_ep_rx_stash_take(struct tzs_ep *ep, void *buf, size_t cap);
+
+/**
  * tzs_vcpu_call() - one FF-A call. Blocks until the SPMC completes it.
  * Returns 0, or -EPIPE when the SPMC is gone (then @out is
  * FFA_ERROR(ABORTED) and every later call fails the same way).
