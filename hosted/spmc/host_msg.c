@@ -359,6 +359,22 @@ static void attach_refuse(int fd, const struct host_part *p, int status)
 	close(fd);
 }
 
+/*
+ * A VM's first vCPU attach is its creation: SPs that asked for it
+ * (FFA_PART_PROP_VM_CREATED) get the framework message. Its destruction
+ * is reported by spmc_partition_abort() when it dies.
+ */
+static void vm_created(struct host *h, struct host_part *p)
+{
+	if (p->is_sp || p->created) {
+		return;
+	}
+	p->created = true;
+	host_log(h, "VM 0x%04x created", p->id);
+	spmc_vm_lifecycle(h->spmc, p->id, true, &h->out);
+	host_deliver(h, &h->out);
+}
+
 static void on_ctl(struct host *h, struct host_conn *c)
 {
 	struct host_part *p = c->part;
@@ -404,7 +420,9 @@ static void on_ctl(struct host *h, struct host_conn *c)
 	host_log(h, "partition 0x%04x: vCPU %u attached", p->id, idx);
 	if (attach_resp(fd, p, FFA_OK)) {
 		p->doomed = true; /* it filled its own new connection */
+		return;
 	}
+	vm_created(h, p);
 }
 
 void host_conn_event(struct host *h, struct host_conn *c)

@@ -59,6 +59,7 @@ struct host_part {
 	bool is_sp;
 	bool alive; /* has (or may get) a process; false once dead */
 	bool doomed; /* a reply could not be sent: kill after delivery */
+	bool created; /* VM: spmc_vm_lifecycle(created) was reported */
 	pid_t pid; /* SP child; 0 once reaped */
 	struct host_region *mem;
 	struct host_conn ctl;
