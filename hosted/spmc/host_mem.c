@@ -119,7 +119,14 @@ struct host_region *host_region_find(struct host *h, uint64_t pa, uint64_t len)
 	return NULL;
 }
 
-/* spmc_ops.phys_to_virt: the core checked the range lies in one region. */
+/*
+ * spmc_ops.phys_to_virt: the core checked the range lies in one region
+ * (spmc.h contract). Two regions adjacent in the physical map are separate
+ * mappings here, so a range spanning both has no host pointer: handing out
+ * one would let the core run off the end of a mapping. A violation is a
+ * core bug and stops the SPMC (CHECK), never degraded into a NULL the core
+ * does not expect.
+ */
 uint8_t *host_phys_to_virt(void *ctx, uint64_t pa, uint64_t len)
 {
 	struct host_region *r = host_region_find(ctx, pa, len);
