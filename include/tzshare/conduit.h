@@ -136,7 +136,9 @@ struct tzs_ep_opts {
  * tzs_ep_attach() - attach to the SPMC over control socket @ctl_fd (owned
  * by the endpoint from now on, also on failure): attach vCPU 0, map the
  * partition's own DRAM, negotiate the FF-A version and map RX/TX at the
- * top of the DRAM (TX = top - 2 * mailbox, RX = top - mailbox).
+ * top of the DRAM (TX = top - 2 * mailbox, RX = top - mailbox). First
+ * makes the process non-dumpable (PR_SET_DUMPABLE 0), so other processes
+ * of its uid cannot reach its memfds through /proc (hosted.md §5).
  * Returns 0 or a negative errno (-EPIPE: SPMC gone, -EPROTO: refused).
  */
 int tzs_ep_attach(int ctl_fd, const struct tzs_ep_opts *opts,
