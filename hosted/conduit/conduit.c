@@ -31,7 +31,8 @@ void tzc_frame_decode(const uint8_t *buf, struct ffa_regs *regs)
 	}
 }
 
-int tzc_send(int sock, uint32_t type, const void *payload, size_t len, int fd)
+static int send_flags(int sock, uint32_t type, const void *payload, size_t len,
+		      int fd, int flags)
 {
 	uint8_t buf[TZC_MSG_MAX];
 	union {
@@ -68,12 +69,28 @@ int tzc_send(int sock, uint32_t type, const void *payload, size_t len, int fd)
 		memcpy(CMSG_DATA(c), &fd, sizeof(int));
 	}
 	do {
-		n = sendmsg(sock, &msg, MSG_NOSIGNAL);
+		n = sendmsg(sock, &msg, MSG_NOSIGNAL | flags);
 	} while (n < 0 && errno == EINTR);
 	if (n < 0) {
 		return errno == ECONNRESET ? -EPIPE : -errno;
 	}
 	return n == (ssize_t)iov.iov_len ? 0 : -EPIPE;
+}
+
+int tzc_send(int sock, uint32_t type, const void *payload, size_t len, int fd)
+{
+	return send_flags(sock, type, payload, len, fd, 0);
+}
+
+/*
+ * MSG_DONTWAIT, not O_NONBLOCK: the file status flags live on the open file
+ * description, which the partition that handed us the socket shares (it
+ * keeps its own copy of that end) and can reset with fcntl().
+ */
+int tzc_send_nowait(int sock, uint32_t type, const void *payload, size_t len,
+		    int fd)
+{
+	return send_flags(sock, type, payload, len, fd, MSG_DONTWAIT);
 }
 
 /* Close every descriptor of an SCM_RIGHTS message; keep the first in *keep
@@ -120,8 +137,8 @@ static int wait_readable(int sock, int timeout_ms)
 	return rc == 0 ? -ETIMEDOUT : 0;
 }
 
-int tzc_recv(int sock, uint32_t *type, void *payload, size_t cap, int *fd,
-	     int timeout_ms)
+static int recv_flags(int sock, uint32_t *type, void *payload, size_t cap,
+		      int *fd, int timeout_ms, int flags)
 {
 	uint8_t buf[TZC_MSG_MAX];
 	union {
@@ -148,7 +165,7 @@ int tzc_recv(int sock, uint32_t *type, void *payload, size_t cap, int *fd,
 	msg.msg_control = cbuf.buf;
 	msg.msg_controllen = sizeof(cbuf.buf);
 	do {
-		n = recvmsg(sock, &msg, MSG_CMSG_CLOEXEC);
+		n = recvmsg(sock, &msg, MSG_CMSG_CLOEXEC | flags);
 	} while (n < 0 && errno == EINTR);
 	if (n < 0) {
 		return errno == ECONNRESET ? -EPIPE : -errno;
@@ -180,4 +197,16 @@ int tzc_recv(int sock, uint32_t *type, void *payload, size_t cap, int *fd,
 		*fd = -1;
 	}
 	return rc;
+}
+
+int tzc_recv(int sock, uint32_t *type, void *payload, size_t cap, int *fd,
+	     int timeout_ms)
+{
+	return recv_flags(sock, type, payload, cap, fd, timeout_ms, 0);
+}
+
+int tzc_recv_nowait(int sock, uint32_t *type, void *payload, size_t cap,
+		    int *fd)
+{
+	return recv_flags(sock, type, payload, cap, fd, -1, MSG_DONTWAIT);
 }

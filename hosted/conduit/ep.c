@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -47,15 +48,15 @@ int ep_request(struct tzs_vcpu *v, uint32_t type, const void *payload,
 	if (rc < 0) {
 		return rc;
 	}
-	if (got == TZC_MSG_ERROR && rc == TZC_ERROR_SIZE) {
-		return -EINVAL;
-	}
 	if (got != resp_type || (size_t)rc != resp_len) {
+		/* Not the answer asked for: a descriptor riding on it (on an
+		 * ERROR too) is nobody's, close it. */
 		if (fd && *fd >= 0) {
 			close(*fd);
 			*fd = -1;
 		}
-		return -EPROTO;
+		return got == TZC_MSG_ERROR && rc == TZC_ERROR_SIZE ? -EINVAL :
+								      -EPROTO;
 	}
 	memcpy(resp, b, resp_len);
 	return 0;
@@ -256,9 +257,14 @@ int tzs_ep_attach(int ctl_fd, const struct tzs_ep_opts *opts,
 	}
 	timeout = opts->attach_timeout_ms ? opts->attach_timeout_ms :
 					    ATTACH_TIMEOUT_MS;
-	if (!ep) {
+	/* Before any memfd arrives: a dumpable process's /proc/<pid>/fd
+	 * lets every process of its uid reopen its DRAM and borrowed
+	 * regions (hosted.md §5). */
+	if (!ep || prctl(PR_SET_DUMPABLE, 0, 0, 0, 0)) {
+		rc = ep ? -errno : -ENOMEM;
+		free(ep);
 		close(ctl_fd);
-		return -ENOMEM;
+		return rc;
 	}
 	ep->ctl_fd = ctl_fd;
 	ep->mem_fd = -1;
@@ -285,6 +291,9 @@ void tzs_ep_detach(struct tzs_ep *ep)
 		return;
 	}
 	ep_mem_fini(ep);
+	for (i = 0; i < ep->stash_count; i++) {
+		free(ep->stash[i]);
+	}
 	for (i = 0; i < SPMC_MAX_VCPUS; i++) {
 		if (ep->vcpu[i]) {
 			close(ep->vcpu[i]->fd);
@@ -376,6 +385,42 @@ void tzs_ep_mailbox_lock(struct tzs_ep *ep)
 void tzs_ep_mailbox_unlock(struct tzs_ep *ep)
 {
 	pthread_mutex_unlock(&ep->mb_lock);
+}
+
+void ep_rx_stash(struct tzs_ep *ep)
+{
+	uint8_t *copy = malloc(ep->mb_size);
+
+	if (!copy) {
+		ep->stash_dropped++;
+		return;
+	}
+	memcpy(copy, ep->rx, ep->mb_size);
+	if (ep->stash_count == EP_STASH_MAX) {
+		/* Keep the newest: drop (and count) the oldest. */
+		free(ep->stash[0]);
+		memmove(ep->stash, ep->stash + 1,
+			(EP_STASH_MAX - 1) * sizeof(ep->stash[0]));
+		ep->stash_count--;
+		ep->stash_dropped++;
+	}
+	ep->stash[ep->stash_count++] = copy;
+}
+
+size_t tzs_ep_rx_stash_take(struct tzs_ep *ep, void *buf, size_t cap)
+{
+	size_t n = 0;
+
+	if (!ep->stash_count) {
+		return 0;
+	}
+	n = cap < ep->mb_size ? cap : ep->mb_size;
+	memcpy(buf, ep->stash[0], n);
+	free(ep->stash[0]);
+	ep->stash_count--;
+	memmove(ep->stash, ep->stash + 1,
+		ep->stash_count * sizeof(ep->stash[0]));
+	return ep->mb_size;
 }
 
 static int answer_code(const struct ffa_regs *r, uint32_t want32,

@@ -30,6 +30,7 @@
  * constituents is 16M ranges; nothing sane gets near it). */
 #define RETRIEVE_MAX_LEN (64u << 20)
 #define SEND_MAX_RECEIVERS 8
+#define FRAG_RX_BUSY_RETRIES 8
 
 static bool is_success(const struct ffa_regs *r)
 {
@@ -336,6 +337,32 @@ static int rx_release(struct tzs_vcpu *v)
 }
 
 /*
+ * FFA_MEM_FRAG_RX(@handle, @off). BUSY means RX holds something that is
+ * not ours: an indirect message that landed after our RX_RELEASE (we hold
+ * the mailbox lock, so no consumer can take it now). Giving up would leave
+ * the retrieval half done, which only our death undoes, so move the
+ * message to the stash, release RX and ask again, a bounded number of
+ * times (a sender flooding us can still win; then BUSY is returned).
+ */
+static struct ffa_regs frag_rx(struct tzs_vcpu *v, uint64_t handle,
+			       uint32_t off)
+{
+	struct ffa_regs r;
+	unsigned int i = 0;
+
+	for (i = 0;; i++) {
+		r = tzs_vcpu_call8(v, FFA_MEM_FRAG_RX, (uint32_t)handle,
+				   (uint32_t)(handle >> 32), off, 0, 0, 0, 0);
+		if (ffa_regs_error_code(&r) != FFA_BUSY ||
+		    i == FRAG_RX_BUSY_RETRIES) {
+			return r;
+		}
+		ep_rx_stash(v->ep);
+		(void)rx_release(v); /* DENIED: already free, fine too */
+	}
+}
+
+/*
  * Send the retrieve request and collect every fragment of the response
  * into a heap buffer. RX is released after each fragment, as the SPMC
  * needs it back before it can write the next one.
@@ -400,9 +427,7 @@ static int retrieve_collect(struct tzs_vcpu *v,
 		if (rc || got == total) {
 			break;
 		}
-		r = tzs_vcpu_call8(v, FFA_MEM_FRAG_RX, (uint32_t)a->handle,
-				   (uint32_t)(a->handle >> 32), got, 0, 0, 0,
-				   0);
+		r = frag_rx(v, a->handle, got);
 		if ((uint32_t)r.x[0] != FFA_MEM_FRAG_TX) {
 			rc = error_of(&r);
 			break;

@@ -17,6 +17,7 @@
 #include <tzshare/spmc.h>
 
 #define EP_FD_CACHE_MAX 16
+#define EP_STASH_MAX 8 /* RX contents moved aside (tzs_ep_rx_stash_take) */
 
 struct tzs_vcpu {
 	struct tzs_ep *ep;
@@ -70,7 +71,11 @@ struct tzs_ep {
 	pthread_mutex_t lock; /* guards vcpu[] */
 	struct tzs_vcpu *vcpu[SPMC_MAX_VCPUS];
 
-	pthread_mutex_t mb_lock; /* guards RX/TX contents and ownership */
+	pthread_mutex_t mb_lock; /* guards RX/TX contents and ownership, and
+				  * the stash */
+	uint32_t stash_count;
+	uint32_t stash_dropped;
+	uint8_t *stash[EP_STASH_MAX]; /* mb_size bytes each, oldest first */
 
 	pthread_mutex_t mem_lock; /* guards maps, sends, fds[] */
 	struct ep_map *maps;
@@ -83,6 +88,9 @@ struct tzs_ep {
 int ep_request(struct tzs_vcpu *v, uint32_t type, const void *payload,
 	       size_t len, uint32_t resp_type, void *resp, size_t resp_len,
 	       int *fd);
+
+/* Copy RX into the stash (mailbox lock held); the caller releases RX. */
+void ep_rx_stash(struct tzs_ep *ep);
 
 /* ep_mem.c */
 void ep_mem_fini(struct tzs_ep *ep);

@@ -26,6 +26,7 @@
 /* FF-A v1.2 framework messages (DIRECT_REQ w2 bit 31, type in [7:0]). */
 #define FW_MSG_FLAG (1u << 31)
 #define FW_MSG_TYPE_MASK 0xFFu
+#define MSG_WAIT_RETAIN_RX (1u << 0)
 
 struct sp_rt {
 	struct tzs_ep *ep;
@@ -117,6 +118,22 @@ static const struct tzs_sp_service *find_req2(const struct sp_rt *rt,
 	return NULL;
 }
 
+/* Framework messages go to every service that asked (sp.h); they only
+ * observe: the runtime builds the acknowledgement. */
+static void serve_framework(const struct sp_rt *rt,
+			    const struct tzs_sp_req *req)
+{
+	struct ffa_regs scratch;
+	size_t i = 0;
+
+	for (i = 0; i < rt->svc_count; i++) {
+		if (rt->svc[i].framework && rt->svc[i].fn) {
+			ffa_regs_clear(&scratch);
+			rt->svc[i].fn(req, &scratch, rt->svc[i].arg);
+		}
+	}
+}
+
 static void serve(struct sp_ctx *c, struct tzs_vcpu *v,
 		  const struct ffa_regs *in, struct ffa_regs *resp)
 {
@@ -141,6 +158,7 @@ static void serve(struct sp_ctx *c, struct tzs_vcpu *v,
 	} else if ((uint32_t)in->x[2] & FW_MSG_FLAG) {
 		/* Acknowledge a framework message (VM created/destroyed):
 		 * the response type is the request type + 1, status 0. */
+		serve_framework(c->rt, &req);
 		resp->x[2] = FW_MSG_FLAG |
 			     (((uint32_t)in->x[2] & FW_MSG_TYPE_MASK) + 1);
 	} else {
@@ -178,6 +196,22 @@ static bool is_request(uint32_t fid)
 	       fid == FFA_MSG_SEND_DIRECT_REQ2;
 }
 
+/*
+ * FFA_MSG_WAIT, retaining RX ownership (v1.2 w2 bit 0). RX belongs to the
+ * partition, not to a context: a plain MSG_WAIT would release it while
+ * another context is in the middle of a multi-call RX sequence under the
+ * mailbox lock (a fragmented retrieve between RETRIEVE_RESP and
+ * RX_RELEASE), letting the SPMC overwrite RX under it. Every RX user in
+ * the runtime releases RX itself.
+ */
+static void park(const struct tzs_ep *ep, struct ffa_regs *in)
+{
+	ffa_regs_clear(in);
+	in->x[0] = FFA_MSG_WAIT;
+	in->x[2] =
+		tzs_ep_version(ep) >= FFA_VERSION_1_2 ? MSG_WAIT_RETAIN_RX : 0;
+}
+
 static void *ctx_main(void *arg)
 {
 	struct sp_ctx *c = arg;
@@ -189,8 +223,7 @@ static void *ctx_main(void *arg)
 		tzs_sp_print(c->rt->ep, "context %u: attach failed", c->idx);
 		return NULL;
 	}
-	ffa_regs_clear(&in);
-	in.x[0] = FFA_MSG_WAIT;
+	park(c->rt->ep, &in);
 	while (errors < MAX_ERRORS_IN_A_ROW) {
 		uint32_t fid = 0;
 
@@ -209,8 +242,7 @@ static void *ctx_main(void *arg)
 				   ffa_error_name(ffa_regs_error_code(&out)));
 			errors++;
 		}
-		ffa_regs_clear(&in);
-		in.x[0] = FFA_MSG_WAIT;
+		park(c->rt->ep, &in);
 	}
 	tzs_sp_log(c->rt->ep, "context %u: leaving", c->idx);
 	return NULL;

@@ -350,6 +350,12 @@ int host_init(struct host *h, const struct tzs_plat *plat,
 		}
 		p->ctl.fd = vms[j].fd;
 		p->alive = true;
+		/* Inherited through exec without FD_CLOEXEC: an SP forked
+		 * later must not hold a VM's control socket (it could read
+		 * the VM's ATTACHes, and the VM would not see it close). */
+		if (fcntl(p->ctl.fd, F_SETFD, FD_CLOEXEC) < 0) {
+			return -errno;
+		}
 	}
 	h->epfd = epoll_create1(EPOLL_CLOEXEC);
 	if (h->epfd < 0) {

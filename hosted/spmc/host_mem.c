@@ -17,6 +17,7 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <tzshare/lib.h>
@@ -37,6 +38,14 @@ static int region_open(struct host_region *r, const char *name)
 	snprintf(path, sizeof(path), "/proc/self/fd/%d", r->fd);
 	r->ro_fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (r->ro_fd < 0) {
+		return -errno;
+	}
+	/* Mode 0: a borrower holding ro_fd cannot reopen it read-write
+	 * through /proc/self/fd (open() checks the inode's mode; the fds
+	 * already open, and their mappings, are unaffected). This binds
+	 * only processes that neither own the inode (they could chmod it
+	 * back) nor have CAP_DAC_OVERRIDE / CAP_FOWNER: hosted.md §5. */
+	if (fchmod(r->fd, 0)) {
 		return -errno;
 	}
 	r->va = mmap(NULL, r->size, PROT_READ | PROT_WRITE, MAP_SHARED, r->fd,
@@ -110,7 +119,14 @@ struct host_region *host_region_find(struct host *h, uint64_t pa, uint64_t len)
 	return NULL;
 }
 
-/* spmc_ops.phys_to_virt: the core checked the range lies in one region. */
+/*
+ * spmc_ops.phys_to_virt: the core checked the range lies in one region
+ * (spmc.h contract). Two regions adjacent in the physical map are separate
+ * mappings here, so a range spanning both has no host pointer: handing out
+ * one would let the core run off the end of a mapping. A violation is a
+ * core bug and stops the SPMC (CHECK), never degraded into a NULL the core
+ * does not expect.
+ */
 uint8_t *host_phys_to_virt(void *ctx, uint64_t pa, uint64_t len)
 {
 	struct host_region *r = host_region_find(ctx, pa, len);

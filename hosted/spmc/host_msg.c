@@ -35,6 +35,9 @@ struct host_part *host_part_find(struct host *h, uint16_t id)
 	return NULL;
 }
 
+/* O_NONBLOCK is a second line only: the partition may share the open file
+ * description and clear it; every send and receive here passes
+ * MSG_DONTWAIT (tzc_send_nowait / tzc_recv_nowait). */
 int host_watch(struct host *h, struct host_conn *c)
 {
 	struct epoll_event ev = { .events = EPOLLIN, .data.ptr = c };
@@ -103,11 +106,11 @@ void host_reap_doomed(struct host *h)
 }
 
 /* A reply to a partition; a partition that does not read its replies is
- * dead to us (we never block on it). */
+ * dead to us (we never block on it: -EAGAIN dooms it like a broken pipe). */
 static void reply(struct host_conn *c, uint32_t type, const void *payload,
 		  size_t len, int fd)
 {
-	if (tzc_send(c->fd, type, payload, len, fd)) {
+	if (tzc_send_nowait(c->fd, type, payload, len, fd)) {
 		c->part->doomed = true;
 	}
 }
@@ -167,7 +170,7 @@ void host_deliver(struct host *h, const struct spmc_output *out)
 		le32_put(b + 4, 0);
 		/* A VM that does not drain its interrupts loses some; it finds
 		 * the state with FFA_NOTIFICATION_INFO_GET anyway. */
-		(void)tzc_send(p->ctl.fd, TZC_MSG_IRQ, b, sizeof(b), -1);
+		(void)tzc_send_nowait(p->ctl.fd, TZC_MSG_IRQ, b, sizeof(b), -1);
 	}
 }
 
@@ -271,7 +274,7 @@ static void on_vcpu(struct host *h, struct host_conn *c)
 {
 	uint8_t b[TZC_MSG_MAX];
 	uint32_t type = 0;
-	int len = tzc_recv(c->fd, &type, b, sizeof(b), NULL, -1);
+	int len = tzc_recv_nowait(c->fd, &type, b, sizeof(b), NULL);
 
 	if (len == -EAGAIN || len == -EWOULDBLOCK) {
 		return;
@@ -328,7 +331,12 @@ static bool is_seqpacket(int fd)
 	       domain == AF_UNIX;
 }
 
-static void attach_resp(int fd, const struct host_part *p, int status)
+/*
+ * Answer an ATTACH on the new connection itself. Never blocks: the
+ * partition made that socket and may have filled it (or still hold our end
+ * and reset O_NONBLOCK). Returns 0 or a negative errno.
+ */
+static int attach_resp(int fd, const struct host_part *p, int status)
 {
 	uint8_t b[TZC_ATTACH_RESP_SIZE];
 
@@ -340,9 +348,31 @@ static void attach_resp(int fd, const struct host_part *p, int status)
 		le64_put(b + 8, p->mem->base);
 		le64_put(b + 16, p->mem->size);
 	}
-	/* Non-blocking: a fresh socket has room for one record. */
-	(void)tzc_send(fd, TZC_MSG_ATTACH_RESP, b, sizeof(b),
-		       status == FFA_OK ? p->mem->fd : -1);
+	return tzc_send_nowait(fd, TZC_MSG_ATTACH_RESP, b, sizeof(b),
+			       status == FFA_OK ? p->mem->fd : -1);
+}
+
+/* A refusal is best effort: the connection is closed either way. */
+static void attach_refuse(int fd, const struct host_part *p, int status)
+{
+	(void)attach_resp(fd, p, status);
+	close(fd);
+}
+
+/*
+ * A VM's first vCPU attach is its creation: SPs that asked for it
+ * (FFA_PART_PROP_VM_CREATED) get the framework message. Its destruction
+ * is reported by spmc_partition_abort() when it dies.
+ */
+static void vm_created(struct host *h, struct host_part *p)
+{
+	if (p->is_sp || p->created) {
+		return;
+	}
+	p->created = true;
+	host_log(h, "VM 0x%04x created", p->id);
+	spmc_vm_lifecycle(h->spmc, p->id, true, &h->out);
+	host_deliver(h, &h->out);
 }
 
 static void on_ctl(struct host *h, struct host_conn *c)
@@ -351,7 +381,7 @@ static void on_ctl(struct host *h, struct host_conn *c)
 	uint8_t b[TZC_MSG_MAX];
 	uint32_t type = 0, idx = 0;
 	struct host_conn *v = NULL;
-	int fd = -1, len = tzc_recv(c->fd, &type, b, sizeof(b), &fd, -1);
+	int fd = -1, len = tzc_recv_nowait(c->fd, &type, b, sizeof(b), &fd);
 
 	if (len == -EAGAIN || len == -EWOULDBLOCK) {
 		return;
@@ -372,14 +402,12 @@ static void on_ctl(struct host *h, struct host_conn *c)
 	}
 	idx = le32_get(b);
 	if (idx >= p->cfg->exec_count || le32_get(b + 4) != 0) {
-		attach_resp(fd, p, FFA_INVALID_PARAMETERS);
-		close(fd);
+		attach_refuse(fd, p, FFA_INVALID_PARAMETERS);
 		return;
 	}
 	v = &p->vcpu[idx];
 	if (v->fd >= 0) {
-		attach_resp(fd, p, FFA_DENIED);
-		close(fd);
+		attach_refuse(fd, p, FFA_DENIED);
 		return;
 	}
 	v->fd = fd;
@@ -390,7 +418,11 @@ static void on_ctl(struct host *h, struct host_conn *c)
 		return;
 	}
 	host_log(h, "partition 0x%04x: vCPU %u attached", p->id, idx);
-	attach_resp(fd, p, FFA_OK);
+	if (attach_resp(fd, p, FFA_OK)) {
+		p->doomed = true; /* it filled its own new connection */
+		return;
+	}
+	vm_created(h, p);
 }
 
 void host_conn_event(struct host *h, struct host_conn *c)

@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <unistd.h>
 
 #include "spmc_host.h"
@@ -126,6 +127,13 @@ int main(int argc, char **argv)
 	char *text = NULL;
 	int pfd = -1, rc = 0, i = 0;
 
+	/* Not dumpable: /proc/<pid>/fd, /mem and ptrace of the SPMC (which
+	 * holds every world's DRAM memfd) are closed to other processes of
+	 * the same uid that lack CAP_SYS_PTRACE (hosted.md §5). */
+	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0)) {
+		perror("tzshare-spmc: PR_SET_DUMPABLE");
+		return 1;
+	}
 	for (i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--platform") && i + 1 < argc) {
 			file = argv[++i];

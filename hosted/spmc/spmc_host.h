@@ -7,8 +7,10 @@
  *   host_mem.c  "physical memory": one memfd per region, phys_to_virt
  *
  * Everything runs on one thread (the core is not thread safe); nothing here
- * blocks except epoll_wait: every conduit socket is non-blocking, and a
- * partition whose socket would block on a reply is treated as dead.
+ * blocks except epoll_wait: every send and receive on a conduit socket
+ * passes MSG_DONTWAIT (O_NONBLOCK is on a file description the partition
+ * may share), and a partition whose socket would block on a reply is
+ * treated as dead.
  */
 #ifndef SPMC_HOST_H
 #define SPMC_HOST_H
@@ -57,6 +59,7 @@ struct host_part {
 	bool is_sp;
 	bool alive; /* has (or may get) a process; false once dead */
 	bool doomed; /* a reply could not be sent: kill after delivery */
+	bool created; /* VM: spmc_vm_lifecycle(created) was reported */
 	pid_t pid; /* SP child; 0 once reaped */
 	struct host_region *mem;
 	struct host_conn ctl;

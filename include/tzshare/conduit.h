@@ -108,6 +108,17 @@ int tzc_send(int sock, uint32_t type, const void *payload, size_t len, int fd);
 int tzc_recv(int sock, uint32_t *type, void *payload, size_t cap, int *fd,
 	     int timeout_ms);
 
+/**
+ * tzc_send_nowait() / tzc_recv_nowait() - the same with MSG_DONTWAIT: never
+ * block, whatever O_NONBLOCK says (a peer sharing the open file description
+ * can clear that flag). -EAGAIN when the record does not fit / none is
+ * there. tzshare-spmc uses only these on partition sockets.
+ */
+int tzc_send_nowait(int sock, uint32_t type, const void *payload, size_t len,
+		    int fd);
+int tzc_recv_nowait(int sock, uint32_t *type, void *payload, size_t cap,
+		    int *fd);
+
 /* ---------------------------------------------------------------------- */
 /* Partition-side runtime (hosted/conduit/ep.c, ep_mem.c)                  */
 
@@ -125,7 +136,9 @@ struct tzs_ep_opts {
  * tzs_ep_attach() - attach to the SPMC over control socket @ctl_fd (owned
  * by the endpoint from now on, also on failure): attach vCPU 0, map the
  * partition's own DRAM, negotiate the FF-A version and map RX/TX at the
- * top of the DRAM (TX = top - 2 * mailbox, RX = top - mailbox).
+ * top of the DRAM (TX = top - 2 * mailbox, RX = top - mailbox). First
+ * makes the process non-dumpable (PR_SET_DUMPABLE 0), so other processes
+ * of its uid cannot reach its memfds through /proc (hosted.md §5).
  * Returns 0 or a negative errno (-EPIPE: SPMC gone, -EPROTO: refused).
  */
 int tzs_ep_attach(int ctl_fd, const struct tzs_ep_opts *opts,
@@ -163,6 +176,19 @@ uint8_t *tzs_ep_rx(const struct tzs_ep *ep);
 uint32_t tzs_ep_mailbox_size(const struct tzs_ep *ep);
 void tzs_ep_mailbox_lock(struct tzs_ep *ep);
 void tzs_ep_mailbox_unlock(struct tzs_ep *ep);
+
+/**
+ * tzs_ep_rx_stash_take() - RX contents the runtime had to move out of the
+ * way to finish a sequence: an indirect message (FFA_MSG_SEND2) that lands
+ * in RX between FFA_RX_RELEASE and FFA_MEM_FRAG_RX of a fragmented
+ * retrieve makes FRAG_RX BUSY, so the runtime copies RX here, releases it
+ * and asks again (RX-full notification included: the release clears it).
+ * Whoever consumes indirect messages looks here too. Copies up to @cap
+ * bytes of the oldest entry (a whole mailbox as it was) into @buf and drops
+ * it; returns its length, 0 when the stash is empty. The stash keeps the
+ * newest 8. Call with the mailbox lock held.
+ */
+size_t tzs_ep_rx_stash_take(struct tzs_ep *ep, void *buf, size_t cap);
 
 /**
  * tzs_vcpu_call() - one FF-A call. Blocks until the SPMC completes it.

@@ -57,6 +57,10 @@ struct tzs_sp_service {
 	uint64_t cmd_last; /* 0: no command range */
 	tzs_sp_fn fn;
 	void *arg;
+	/* Also called for FF-A framework messages (VM created / destroyed,
+	 * req->in w2[7:0] the message type, w5 the VM ID): observe only, the
+	 * runtime acknowledges them whatever the handler writes. */
+	bool framework;
 };
 
 /**

@@ -286,17 +286,7 @@ TEST(mem_fd_is_handed_out_only_for_accessible_memory)
 
 static void expect_partitions_alive(struct tzs_ep *vm, uint32_t want)
 {
-	struct tzs_host_stats st;
-	unsigned int i = 0;
-
-	for (i = 0; i < 1000; i++) {
-		ASSERT_EQ(tzs_vcpu_stats(sys_vcpu0(vm), &st), 0);
-		if (st.partitions_alive == want) {
-			break;
-		}
-		sys_sleep_ms(5);
-	}
-	ASSERT_EQ(st.partitions_alive, want);
+	ASSERT_EQ(sys_wait_partitions_alive(sys_vcpu0(vm), want), want);
 }
 
 TEST(garbage_on_the_control_socket_closes_only_that_vm)

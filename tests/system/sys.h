@@ -149,6 +149,25 @@ static inline uint32_t sys_wait_live_shares(struct tzs_vcpu *v, uint32_t want)
 	return st.live_shares;
 }
 
+/* Poll STATS until partitions_alive == @want (a death is noticed
+ * asynchronously); bounded like sys_wait_live_shares(). */
+static inline uint32_t sys_wait_partitions_alive(struct tzs_vcpu *v,
+						 uint32_t want)
+{
+	struct tzs_host_stats st;
+	unsigned int i = 0;
+
+	memset(&st, 0, sizeof(st));
+	for (i = 0; i < 1000; i++) {
+		ASSERT_EQ(tzs_vcpu_stats(v, &st), 0);
+		if (st.partitions_alive == want) {
+			break;
+		}
+		sys_sleep_ms(5);
+	}
+	return st.partitions_alive;
+}
+
 /* Fill @pages pages at @va with the test pattern (as the test SP does). */
 static inline void sys_fill(uint8_t *va, uint64_t pages, uint64_t seed)
 {

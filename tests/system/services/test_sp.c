@@ -5,10 +5,13 @@
  */
 #include "test_sp.h"
 
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include <tzshare/lib.h>
 #include <tzshare/sp.h>
 
 static void echo(const struct tzs_sp_req *req, struct ffa_regs *resp, void *arg)
@@ -79,6 +82,83 @@ static void cmd_notify(const struct tzs_sp_req *req, struct ffa_regs *resp)
 	resp->x[3] = (uint32_t)ffa_regs_error_code(&r);
 }
 
+/* FFA_MSG_SEND2(self -> x4) with the 8-byte payload x5. */
+static void cmd_send2(const struct tzs_sp_req *req, struct ffa_regs *resp)
+{
+	struct ffa_msg_send2_hdr hdr;
+	uint8_t *tx = tzs_ep_tx(req->ep);
+	struct ffa_regs r;
+
+	memset(&hdr, 0, sizeof(hdr));
+	hdr.payload_offset = FFA_MSG_SEND2_HDR_V1_2_SIZE;
+	hdr.sender = tzs_ep_id(req->ep);
+	hdr.receiver = (uint16_t)req->in->x[4];
+	hdr.payload_size = 8;
+	tzs_ep_mailbox_lock(req->ep);
+	memset(tx, 0, tzs_ep_mailbox_size(req->ep));
+	ffa_msg_send2_hdr_encode(tx, tzs_ep_mailbox_size(req->ep),
+				 FFA_MSG_SEND2_HDR_V1_2_SIZE, &hdr);
+	le64_put(tx + FFA_MSG_SEND2_HDR_V1_2_SIZE, req->in->x[5]);
+	r = tzs_vcpu_call8(req->vcpu, FFA_MSG_SEND2, 0, 0, 0, 0, 0, 0, 0);
+	tzs_ep_mailbox_unlock(req->ep);
+	resp->x[3] = (uint32_t)ffa_regs_error_code(&r);
+}
+
+/* RX_HOLD / RX_RELEASE: the mailbox lock is held between the two by the
+ * context that sent RX_HOLD (-1: nobody). */
+static _Atomic int rx_holder = -1;
+
+static void cmd_rx(const struct tzs_sp_req *req, struct ffa_regs *resp)
+{
+	static const uint8_t nil[FFA_UUID_SIZE];
+	uint32_t w[4];
+	struct ffa_regs r;
+
+	if ((uint32_t)req->in->x[3] == TSP_CMD_RX_HOLD) {
+		tzs_ep_mailbox_lock(req->ep);
+		rx_holder = (int)req->ctx;
+		ffa_uuid_to_w4(nil, w);
+		r = tzs_vcpu_call8(req->vcpu, FFA_PARTITION_INFO_GET, w[0],
+				   w[1], w[2], w[3], 0, 0, 0);
+		resp->x[3] = (uint32_t)ffa_regs_error_code(&r);
+		return;
+	}
+	if (rx_holder != (int)req->ctx) {
+		resp->x[3] = (uint32_t)FFA_DENIED;
+		return;
+	}
+	r = tzs_vcpu_call8(req->vcpu, FFA_RX_RELEASE, 0, 0, 0, 0, 0, 0, 0);
+	resp->x[3] = (uint32_t)ffa_regs_error_code(&r);
+	rx_holder = -1;
+	tzs_ep_mailbox_unlock(req->ep);
+}
+
+/* Framework messages seen (sp.h: the runtime calls framework services
+ * from any context). */
+static pthread_mutex_t fw_lock = PTHREAD_MUTEX_INITIALIZER;
+static uint64_t fw_count, fw_type, fw_vm;
+
+static void framework(const struct tzs_sp_req *req, struct ffa_regs *resp,
+		      void *arg)
+{
+	(void)resp;
+	(void)arg;
+	pthread_mutex_lock(&fw_lock);
+	fw_count++;
+	fw_type = (uint32_t)req->in->x[2] & 0xFF;
+	fw_vm = (uint16_t)req->in->x[5];
+	pthread_mutex_unlock(&fw_lock);
+}
+
+static void cmd_fw_last(struct ffa_regs *resp)
+{
+	pthread_mutex_lock(&fw_lock);
+	resp->x[4] = fw_count;
+	resp->x[5] = fw_type;
+	resp->x[6] = fw_vm;
+	pthread_mutex_unlock(&fw_lock);
+}
+
 static void test_cmd(const struct tzs_sp_req *req, struct ffa_regs *resp,
 		     void *arg)
 {
@@ -107,6 +187,16 @@ static void test_cmd(const struct tzs_sp_req *req, struct ffa_regs *resp,
 		return;
 	case TSP_CMD_SLEEP:
 		usleep((useconds_t)(req->in->x[4] % 10000) * 1000);
+		return;
+	case TSP_CMD_SEND2:
+		cmd_send2(req, resp);
+		return;
+	case TSP_CMD_RX_HOLD:
+	case TSP_CMD_RX_RELEASE:
+		cmd_rx(req, resp);
+		return;
+	case TSP_CMD_FW_LAST:
+		cmd_fw_last(resp);
 		return;
 	default:
 		break;
@@ -142,8 +232,13 @@ int main(int argc, char **argv)
 		{
 			.name = "test",
 			.cmd_first = TSP_CMD_RETRIEVE,
-			.cmd_last = TSP_CMD_NOTIFY,
+			.cmd_last = TSP_CMD_FW_LAST,
 			.fn = test_cmd,
+		},
+		{
+			.name = "framework",
+			.framework = true,
+			.fn = framework,
 		},
 		{
 			.name = "echo",

@@ -16,6 +16,15 @@
  *   SLEEP       x4 milliseconds          -> answers after sleeping
  *   GETPID      -                        -> x4 process ID (to kill it)
  *   NOTIFY      x4 receiver, x5 bitmap   -> FFA_NOTIFICATION_SET status
+ *   SEND2       x4 receiver, x5 word     -> FFA_MSG_SEND2 status (v1.2
+ *               header, 8-byte payload = x5 little-endian)
+ *   RX_HOLD     -                        -> FFA_PARTITION_INFO_GET status;
+ *               RX stays full and this context keeps the mailbox lock,
+ *               as in the middle of a multi-call RX sequence
+ *   RX_RELEASE  -                        -> FFA_RX_RELEASE status, then
+ *               unlocks (same context as RX_HOLD: same vCPU index)
+ *   FW_LAST     -                        -> x4 framework messages seen,
+ *               x5 last type (w2[7:0]), x6 last VM ID
  */
 #ifndef TZS_TEST_SP_H
 #define TZS_TEST_SP_H
@@ -33,6 +42,10 @@
 #define TSP_CMD_SLEEP 0x54530008u
 #define TSP_CMD_GETPID 0x54530009u
 #define TSP_CMD_NOTIFY 0x5453000Au
+#define TSP_CMD_SEND2 0x5453000Bu
+#define TSP_CMD_RX_HOLD 0x5453000Cu
+#define TSP_CMD_RX_RELEASE 0x5453000Du
+#define TSP_CMD_FW_LAST 0x5453000Eu
 
 #define TSP_RF_BYPASS (1u << 0) /* multi-borrower: list only ourselves */
 #define TSP_RF_RO (1u << 1) /* request read-only access */
