@@ -79,6 +79,66 @@ static double unix_rtt_us(void)
 	return median_us(ITERS);
 }
 
+/*
+ * The same topology without the SPMC: client -> relay -> server -> relay ->
+ * client, 144-byte SEQPACKET frames, three processes. The ratio against it
+ * is the SPMC's own cost per call.
+ */
+static double relay_rtt_us(void)
+{
+	uint8_t buf[144];
+	int a[2], b[2];
+	pid_t relay = 0, server = 0;
+	unsigned int i = 0;
+
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET, 0, a) ||
+	    socketpair(AF_UNIX, SOCK_SEQPACKET, 0, b)) {
+		perror("socketpair");
+		exit(1);
+	}
+	server = fork();
+	if (server == 0) {
+		close(a[0]);
+		close(a[1]);
+		close(b[0]);
+		while (read(b[1], buf, sizeof(buf)) == sizeof(buf) &&
+		       write(b[1], buf, sizeof(buf)) == sizeof(buf)) {
+		}
+		_exit(0);
+	}
+	relay = fork();
+	if (relay == 0) {
+		close(a[0]);
+		close(b[1]);
+		while (read(a[1], buf, sizeof(buf)) == sizeof(buf) &&
+		       write(b[0], buf, sizeof(buf)) == sizeof(buf) &&
+		       read(b[0], buf, sizeof(buf)) == sizeof(buf) &&
+		       write(a[1], buf, sizeof(buf)) == sizeof(buf)) {
+		}
+		_exit(0);
+	}
+	close(a[1]);
+	close(b[0]);
+	close(b[1]);
+	memset(buf, 0x5A, sizeof(buf));
+	for (i = 0; i < ITERS + WARMUP; i++) {
+		uint64_t t0 = bench_now_ns();
+
+		if (write(a[0], buf, sizeof(buf)) != sizeof(buf) ||
+		    read(a[0], buf, sizeof(buf)) != sizeof(buf)) {
+			perror("relay rtt");
+			exit(1);
+		}
+		if (i >= WARMUP) {
+			samples[i - WARMUP] = bench_now_ns() - t0;
+		}
+	}
+	close(a[0]);
+	waitpid(relay, NULL, 0);
+	waitpid(server, NULL, 0);
+	return median_us(ITERS);
+}
+
 static double ffa_rtt_us(struct tzs_vcpu *v, bool req2)
 {
 	uint64_t args[14] = { 1, 2, 3, 4, 5 }, ret[14];
@@ -106,11 +166,12 @@ int main(void)
 	struct tzs_launch l;
 	struct tzs_launch_opts lo = { 0 };
 	struct tzs_ep *vm = NULL;
-	double floor_us = 0, req_us = 0, req2_us = 0;
+	double floor_us = 0, relay_us = 0, req_us = 0, req2_us = 0;
 	int rc = 0, fd = -1;
 
 	signal(SIGPIPE, SIG_IGN);
 	floor_us = 2 * unix_rtt_us();
+	relay_us = relay_rtt_us();
 	rc = tzs_launch_start(&lo, &l);
 	if (rc) {
 		fprintf(stderr, "launch: %s\n", strerror(-rc));
@@ -126,6 +187,8 @@ int main(void)
 	req2_us = ffa_rtt_us(tzs_ep_vcpu(vm, 0), true);
 	bench_line("ffa_direct_req_rtt", req_us, floor_us, "us");
 	bench_line("ffa_direct_req2_rtt", req2_us, floor_us, "us");
+	bench_line("ffa_direct_req2_rtt_vs_3proc_relay", req2_us, relay_us,
+		   "us");
 	tzs_ep_detach(vm);
 	tzs_launch_stop(&l, 5000);
 	return 0;
