@@ -13,7 +13,7 @@
  * Lifecycle of a head: available (in the avail ring, not yet popped) ->
  * in flight (popped: inflight[head] = 1 + writable bytes) -> used (pushed:
  * inflight[head] = 0, entry in the used ring). A protocol violation marks
- * the queue broken: vq->reject says which rule, ops->log (if any) gets its
+ * the queue broken: vq->reject says which rule, vq->log (if set) gets its
  * name, stats.rejected counts it once, pop and push return
  * VIRTQ_E_BROKEN from then on and no ring is touched again until
  * virtq_dev_init() (virtio 1.x §2.1.2: DEVICE_NEEDS_RESET).
@@ -85,8 +85,8 @@ static int mark_broken(struct virtq_dev *vq, enum virtq_reject why)
 	vq->broken = true;
 	vq->reject = why;
 	vq->stats.rejected++;
-	if (vq->ops->log) {
-		vq->ops->log(vq->ctx, virtq_reject_name(why));
+	if (vq->log) {
+		vq->log(vq->ctx, virtq_reject_name(why));
 	}
 	return VIRTQ_E_BROKEN;
 }

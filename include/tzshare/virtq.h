@@ -116,8 +116,6 @@ struct virtq_mem_ops {
 	 */
 	uint8_t *(*translate)(void *ctx, uint64_t addr, uint64_t len,
 			      bool write);
-	/* Optional (may be NULL): why the device queue broke, once. */
-	void (*log)(void *ctx, const char *msg);
 };
 
 /** A buffer of a chain, as the driver names it. */
@@ -260,6 +258,8 @@ struct virtq_dev {
 	uint8_t *used;
 	uint64_t *inflight; /* num entries: 0 or 1 + in_len of a popped head */
 	enum virtq_reject reject; /* why broken is set */
+	/* Optional, set after init: told (with ctx) why the queue broke. */
+	void (*log)(void *ctx, const char *msg);
 	struct virtq_dev_stats {
 		uint64_t popped;
 		uint64_t pushed;
@@ -281,8 +281,10 @@ int virtq_dev_init(struct virtq_dev *vq, uint16_t num, uint64_t desc_addr,
 /**
  * virtq_dev_set_inflight() - caller storage of num uint64_t (zeroed here)
  * in which the device remembers each popped head's writable length, so
- * that push can check what it returns. Required before the first pop
- * (pop and push return VIRTQ_E_INVAL without it).
+ * that push can check what it returns and pop can refuse a head made
+ * available twice. Device-private memory, never shared with the driver.
+ * Required before the first pop (pop and push return VIRTQ_E_INVAL
+ * without it); call it again after every virtq_dev_init().
  */
 void virtq_dev_set_inflight(struct virtq_dev *vq, uint64_t *inflight);
 

@@ -746,7 +746,7 @@ TEST(breaking_the_queue_logs_the_rule_once)
 	struct vqf f;
 
 	setup(&f, false);
-	f.ops.log = record_log;
+	f.dev.log = record_log;
 	vqf_desc_put(&f, 0, data(0), 64, VIRTQ_DESC_F_NEXT, NUM);
 	expose_chain_at(&f, 0);
 	ASSERT_EQ(virtq_dev_pop(&f.dev, &c), VIRTQ_E_BROKEN);
