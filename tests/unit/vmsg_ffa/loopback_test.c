@@ -307,6 +307,34 @@ TEST(driver_config_write_changes_what_the_device_does)
 		VMSG_T_E_REFUSED);
 }
 
+TEST(strict_config_generation_is_negotiated_and_enforced_in_v2)
+{
+	struct loop *l = lp_new(LP_BUS_FEATURES);
+	struct lp_echo *e = lp_add_echo(l, 1);
+	uint8_t flags[4] = { VDEV_ECHO_F_UPPERCASE, 0, 0, 0 };
+	uint8_t cfg[8];
+
+	l->be.transport_features = VMSG_TRANSPORT_F_STRICT_CONFIG_GENERATION;
+	lp_connect(l);
+	ASSERT_EQ(l->fe.profile, VMSG_PROFILE_V2);
+	ASSERT_TRUE(l->fe.drv_bus.strict_generation);
+	ASSERT_TRUE(e->devt.strict_generation);
+	lp_pool_up(l);
+	lp_echo_up(l, e, LP_STATIC, LP_FEATURES);
+	ASSERT_EQ(vmsg_drvt_config_read(&e->drvt, 0, cfg, 8), VMSG_T_OK);
+	/* The device changes its config; the driver has not looked yet. */
+	vdev_echo_publish_count(dev_of(e));
+	ASSERT_EQ(
+		vmsg_drvt_config_write(&e->drvt, VDEV_ECHO_CFG_FLAGS, flags, 4),
+		VMSG_T_E_REFUSED);
+	ASSERT_EQ(dev_of(e)->flags, 0);
+	/* The refusal carried the new generation: the retry applies. */
+	ASSERT_EQ(
+		vmsg_drvt_config_write(&e->drvt, VDEV_ECHO_CFG_FLAGS, flags, 4),
+		VMSG_T_OK);
+	ASSERT_EQ(dev_of(e)->flags, VDEV_ECHO_F_UPPERCASE);
+}
+
 /* ---------------------------------------------------------------------- */
 /* Hotplug, many devices                                                   */
 
@@ -600,6 +628,7 @@ TEST(corrupt_ring_breaks_one_device_while_another_keeps_working)
 	corrupt_with_loop(a);
 	ASSERT_EQ(vmsg_drvt_notify(&a->drvt, 0), VMSG_T_OK);
 	ASSERT_TRUE(a->devt.vq[0].q.broken);
+	ASSERT_EQ(a->devt.vq[0].q.reject, VIRTQ_REJ_CHAIN_LOOP);
 	ASSERT_EQ(dev_of(a)->stats.broken, 1);
 	ASSERT_TRUE(lp_poll(l) >= 1);
 	ASSERT_EQ(a->drvt.status & VIRTIO_STATUS_NEEDS_RESET,
@@ -626,6 +655,7 @@ TEST(descriptor_outside_every_area_breaks_only_its_queue)
 	virtq_drv_publish(&e->vq);
 	ASSERT_EQ(vmsg_drvt_notify(&e->drvt, 0), VMSG_T_OK);
 	ASSERT_TRUE(e->devt.vq[0].q.broken);
+	ASSERT_EQ(e->devt.vq[0].q.reject, VIRTQ_REJ_TRANSLATE);
 	ASSERT_EQ(e->devt.status & VIRTIO_STATUS_NEEDS_RESET,
 		  VIRTIO_STATUS_NEEDS_RESET);
 	ASSERT_EQ(dev_of(e)->stats.chains, 0);
@@ -652,6 +682,7 @@ TEST(writable_buffer_in_a_read_only_area_breaks_the_queue)
 	vi.len = 8;
 	lp_post(l, e, &vo, 1, &vi, 1, e);
 	ASSERT_TRUE(e->devt.vq[0].q.broken);
+	ASSERT_EQ(e->devt.vq[0].q.reject, VIRTQ_REJ_TRANSLATE);
 	ASSERT_TRUE(tzs_is_zero(w.host, 8));
 }
 
@@ -673,5 +704,6 @@ TEST(buffer_area_unshared_while_available_breaks_the_queue_safely)
 	ASSERT_EQ(vmsg_ffa_dma_unmap(&l->fe, b.bus), VMSG_T_OK);
 	ASSERT_EQ(vmsg_drvt_notify(&e->drvt, 0), VMSG_T_OK);
 	ASSERT_TRUE(e->devt.vq[0].q.broken);
+	ASSERT_EQ(e->devt.vq[0].q.reject, VIRTQ_REJ_TRANSLATE);
 	ASSERT_EQ(dev_of(e)->stats.chains, 0);
 }
