@@ -178,6 +178,33 @@ static bool is_request(uint32_t fid)
 	       fid == FFA_MSG_SEND_DIRECT_REQ2;
 }
 
+/* FFA_RUN: let every service look at what woke us (an indirect message in
+ * RX, a pending notification). */
+static void run_hooks(struct sp_ctx *c, struct tzs_vcpu *v)
+{
+	size_t i = 0;
+
+	for (i = 0; i < c->rt->svc_count; i++) {
+		const struct tzs_sp_service *s = &c->rt->svc[i];
+
+		if (s->run) {
+			s->run(c->rt->ep, v, c->idx, s->arg);
+		}
+	}
+}
+
+/*
+ * FFA_MSG_WAIT retaining RX (v1.2 w2 bit 0): the default would release RX
+ * and silently drop an indirect message that arrived since the last run;
+ * RX is released explicitly by its consumer instead.
+ */
+static void msg_wait_regs(struct ffa_regs *in)
+{
+	ffa_regs_clear(in);
+	in->x[0] = FFA_MSG_WAIT;
+	in->x[2] = 1;
+}
+
 static void *ctx_main(void *arg)
 {
 	struct sp_ctx *c = arg;
@@ -189,8 +216,7 @@ static void *ctx_main(void *arg)
 		tzs_sp_print(c->rt->ep, "context %u: attach failed", c->idx);
 		return NULL;
 	}
-	ffa_regs_clear(&in);
-	in.x[0] = FFA_MSG_WAIT;
+	msg_wait_regs(&in);
 	while (errors < MAX_ERRORS_IN_A_ROW) {
 		uint32_t fid = 0;
 
@@ -203,14 +229,16 @@ static void *ctx_main(void *arg)
 			serve(c, v, &out, &in);
 			continue;
 		}
-		if (fid == FFA_ERROR) {
+		if (fid == FFA_RUN) {
+			errors = 0;
+			run_hooks(c, v);
+		} else if (fid == FFA_ERROR) {
 			tzs_sp_log(c->rt->ep, "context %u: FFA_ERROR %s",
 				   c->idx,
 				   ffa_error_name(ffa_regs_error_code(&out)));
 			errors++;
 		}
-		ffa_regs_clear(&in);
-		in.x[0] = FFA_MSG_WAIT;
+		msg_wait_regs(&in);
 	}
 	tzs_sp_log(c->rt->ep, "context %u: leaving", c->idx);
 	return NULL;
