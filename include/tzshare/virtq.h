@@ -12,7 +12,21 @@
  *
  * Memory ordering: the publisher writes descriptors/ring entries, then a
  * release barrier, then the index; the consumer reads the index with an
- * acquire barrier before reading entries (comments at each barrier).
+ * acquire barrier before reading entries (comments at each barrier). The
+ * index, flags and event fields the other side reads concurrently are
+ * accessed with 16-bit atomics; a full barrier sits between "publish" and
+ * "read the other side's suppression field" on both sides, so a side that
+ * re-enables notifications and then sleeps cannot miss the other's work.
+ *
+ * Driver lifecycle: virtq_drv_init() (optionally
+ * virtq_drv_set_indirect_pool()), then add/publish/get_used. For a queue
+ * reset, virtq_drv_detach_unused() until NULL takes every outstanding token
+ * back (all descriptors free again), then virtq_drv_init() afresh.
+ *
+ * Device lifecycle: virtq_dev_init(), virtq_dev_set_inflight() (required
+ * before the first pop), then pop/push/notify_needed. The first protocol
+ * violation marks the queue broken: pop and push return VIRTQ_E_BROKEN from
+ * then on, until the device re-initialises it (virtio: DEVICE_NEEDS_RESET).
  */
 #ifndef TZSHARE_VIRTQ_H
 #define TZSHARE_VIRTQ_H
@@ -102,15 +116,22 @@ struct virtq_drv {
 	uint16_t free_head;
 	uint16_t num_free;
 	uint16_t avail_idx; /* next slot to publish (shadow) */
-	uint16_t last_kick_idx; /* avail idx at the last notification */
+	uint16_t last_kick_idx; /* avail idx at the last publish */
 	uint16_t last_used_idx;
 	void **tokens; /* num entries, caller storage */
 	uint16_t *chain_len; /* num entries: descriptors per head */
+	bool cb_disabled; /* virtq_drv_disable_cb() in force */
+	bool broken; /* the device returned a bad used entry */
+	uint8_t *indirect_pool; /* see virtq_drv_set_indirect_pool() */
+	uint64_t indirect_addr;
+	uint32_t indirect_slot_len; /* bytes per head */
+	uint16_t indirect_max; /* descriptors per slot (0: no pool) */
 	struct virtq_drv_stats {
 		uint64_t added;
 		uint64_t used;
 		uint64_t kicks;
 		uint64_t kicks_suppressed;
+		uint64_t indirect; /* chains added through an indirect table */
 	} stats;
 };
 
@@ -125,9 +146,23 @@ int virtq_drv_init(struct virtq_drv *vq, uint16_t num, uint8_t *desc,
 		   bool indirect, void **tokens, uint16_t *chain_len);
 
 /**
+ * virtq_drv_set_indirect_pool() - memory for indirect descriptor tables.
+ * The tables must be memory the device can translate, so the caller gives
+ * @pool_len bytes at host pointer @pool / bus address @pool_addr (both 16
+ * aligned). The pool is carved into num fixed slots, one per head, of
+ * (@pool_len / num) rounded down to 16 bytes; a chain of more than one
+ * buffer goes indirect when it fits its slot (and num), else it is added
+ * directly. Needs @indirect at init; VIRTQ_E_INVAL otherwise, on bad
+ * alignment, or when a slot cannot hold two descriptors.
+ */
+int virtq_drv_set_indirect_pool(struct virtq_drv *vq, uint8_t *pool,
+				uint64_t pool_addr, uint64_t pool_len);
+
+/**
  * virtq_drv_add() - expose a chain: @out_n device-readable buffers then
  * @in_n device-writable ones; @token comes back from virtq_drv_get_used().
- * Returns VIRTQ_OK or VIRTQ_E_NOSPACE. Not visible to the device until
+ * Returns VIRTQ_OK, VIRTQ_E_NOSPACE, or VIRTQ_E_INVAL (no buffers, more
+ * than num, NULL @token, queue broken). Not visible to the device until
  * virtq_drv_publish().
  */
 int virtq_drv_add(struct virtq_drv *vq, const struct virtq_buf *out,
@@ -141,7 +176,12 @@ int virtq_drv_add(struct virtq_drv *vq, const struct virtq_buf *out,
  */
 bool virtq_drv_publish(struct virtq_drv *vq);
 
-/** Next completed chain: its token and bytes written, or NULL. */
+/**
+ * Next completed chain: its token and bytes written, or NULL. The device's
+ * used entry is checked (id names a head in flight, used idx at most num
+ * ahead); a bad one marks the driver queue broken (NULL from then on).
+ * @len is the device's claim: bound it by what the chain offered.
+ */
 void *virtq_drv_get_used(struct virtq_drv *vq, uint32_t *len);
 
 /**
@@ -187,7 +227,12 @@ struct virtq_dev {
 	uint16_t last_avail_idx;
 	uint16_t used_idx;
 	uint16_t last_signalled_used;
-	bool signalled_once;
+	bool signalled_once; /* last_signalled_used is meaningful */
+	bool notify_off; /* virtq_dev_disable_notify() in force */
+	uint8_t *desc; /* host pointers, translated once at init */
+	uint8_t *avail;
+	uint8_t *used;
+	uint64_t *inflight; /* num entries: 0 or 1 + in_len of a popped head */
 	struct virtq_dev_stats {
 		uint64_t popped;
 		uint64_t pushed;
@@ -207,15 +252,30 @@ int virtq_dev_init(struct virtq_dev *vq, uint16_t num, uint64_t desc_addr,
 		   bool indirect, const struct virtq_mem_ops *ops, void *ctx);
 
 /**
+ * virtq_dev_set_inflight() - caller storage of num uint64_t (zeroed here)
+ * in which the device remembers each popped head's writable length, so
+ * that push can check what it returns. Required before the first pop
+ * (pop and push return VIRTQ_E_INVAL without it).
+ */
+void virtq_dev_set_inflight(struct virtq_dev *vq, uint64_t *inflight);
+
+/**
  * virtq_dev_pop() - next available chain, validated: VIRTQ_OK,
  * VIRTQ_E_EMPTY, or VIRTQ_E_BROKEN (the queue is then broken for good:
  * loops, out-of-range head/next, avail idx running more than num ahead,
- * a readable buffer after a writable one, nested or chained indirect
- * tables, lengths or addresses outside mapped areas, too many iovecs).
+ * a head already in flight, a readable buffer after a writable one, nested
+ * or chained indirect tables, bad indirect table lengths, INDIRECT without
+ * the feature, lengths or addresses outside mapped areas, chain byte
+ * totals above 4 GiB, too many iovecs). Zero-length buffers are accepted
+ * and produce no iovec (see core/virtq/virtq_dev.c).
  */
 int virtq_dev_pop(struct virtq_dev *vq, struct virtq_chain *c);
 
-/** Return a chain to the driver with @written bytes. */
+/**
+ * virtq_dev_push() - return popped chain @head with @written bytes.
+ * VIRTQ_E_INVAL when @head is not in flight or @written exceeds the
+ * chain's writable length; VIRTQ_E_BROKEN on a broken queue.
+ */
 int virtq_dev_push(struct virtq_dev *vq, uint16_t head, uint32_t written);
 
 /**
@@ -224,8 +284,12 @@ int virtq_dev_push(struct virtq_dev *vq, uint16_t head, uint32_t written);
  */
 bool virtq_dev_notify_needed(struct virtq_dev *vq);
 
-/** Ask for (or stop) avail notifications: NO_NOTIFY / avail_event. */
-void virtq_dev_enable_notify(struct virtq_dev *vq);
+/**
+ * Ask for (or stop) avail notifications: NO_NOTIFY / avail_event.
+ * virtq_dev_enable_notify() returns true when chains arrived meanwhile
+ * (the caller should pop them before it sleeps).
+ */
+bool virtq_dev_enable_notify(struct virtq_dev *vq);
 void virtq_dev_disable_notify(struct virtq_dev *vq);
 
 #endif /* TZSHARE_VIRTQ_H */

@@ -36,6 +36,7 @@ enum vmsg_error {
 	VMSG_E_UNKNOWN = -3, /* msg_id not defined for this class */
 	VMSG_E_SIZE = -4, /* payload size wrong for the message */
 	VMSG_E_NOSPACE = -5, /* encoder: buffer too small */
+	VMSG_E_RANGE = -6, /* a value does not fit the profile's field */
 };
 
 #define VMSG_HDR_SIZE 8
@@ -165,6 +166,7 @@ struct vmsg_features {
 };
 
 struct vmsg_config {
+	uint32_t device_status; /* EVENT_CONFIG only */
 	uint32_t generation;
 	uint32_t offset;
 	uint32_t length; /* data bytes present = data_len */
@@ -258,7 +260,11 @@ struct vmsg {
 			uint64_t handle;
 			uint16_t page_count;
 			uint16_t notif_id;
-		} fifo; /* FIFO_CONFIGURE req (resp: result + notif_id) */
+		} fifo; /* FIFO_CONFIGURE req */
+		struct {
+			uint16_t result;
+			uint16_t notif_id; /* device_notif_id */
+		} fifo_result; /* FIFO_CONFIGURE resp */
 		uint16_t orig_msg_id; /* FF-A ERROR */
 	} u;
 };
