@@ -42,6 +42,12 @@ enum vmsg_t_error {
 	VMSG_T_E_BUS = -25, /* carriage failed (FF-A error, peer gone) */
 };
 
+/* Transport feature bits (bus VERSION transport_features). */
+#define VMSG_TRANSPORT_F_STRICT_CONFIG_GENERATION (1u << 0)
+
+/* V2 GET_VQUEUE / SET_VQUEUE flags word (PR28: reserved, MBZ). */
+#define VMSG_VQUEUE_F_ENABLED (1u << 0)
+
 /* ---------------------------------------------------------------------- */
 /* Device side                                                             */
 
@@ -78,8 +84,34 @@ struct vmsg_device {
 };
 
 /**
+ * What the device transport needs from its bus (all optional):
+ * @emit_event: queue a device-to-driver event (EVENT_USED, EVENT_CONFIG);
+ *	the bus delivers it (event queue + notification, poll, ...).
+ * @mem_hold: a queue's ring [addr, addr + len) will be used until the
+ *	matching @mem_release: keep that memory mapped (the FF-A bus answers
+ *	AREA_UNSHARE with BUSY meanwhile). Returns false when the range is
+ *	not memory the bus can hold (unknown area, unshare pending): the
+ *	transport then refuses the queue.
+ */
+struct vmsg_devt_bus_ops {
+	void (*emit_event)(void *bus_ctx, const struct vmsg *ev);
+	bool (*mem_hold)(void *bus_ctx, uint64_t addr, uint64_t len);
+	void (*mem_release)(void *bus_ctx, uint64_t addr, uint64_t len);
+};
+
+/** One queue of the device transport. */
+struct vmsg_devt_queue {
+	uint32_t size; /* 0 = not configured */
+	bool enabled; /* PR28: set by SET_VQUEUE; V2: flags bit 0 */
+	bool held; /* rings held through bus->mem_hold */
+	bool live; /* q is bound (DRIVER_OK reached) */
+	uint64_t desc_addr, driver_addr, device_addr;
+	struct virtq_dev q;
+};
+
+/**
  * Device transport state. Queues are live between DRIVER_OK and reset;
- * vq[i] then validates every ring access through the bus's translate().
+ * vq[i].q then validates every ring access through the bus's translate().
  */
 struct vmsg_devt {
 	struct vmsg_device *dev;
@@ -87,30 +119,34 @@ struct vmsg_devt {
 	uint16_t dev_num;
 	uint32_t status;
 	uint64_t driver_features;
+	bool feature_excess; /* driver set a bit beyond bit 63 */
 	uint32_t generation;
+	/* SET_CONFIG with a stale generation is rejected (see devt.c). */
+	bool strict_generation;
+	/* Largest message the bus carries (responses and events). */
+	uint32_t max_msg_size;
 	const struct virtq_mem_ops *mem; /* the bus's area translation */
 	void *mem_ctx;
-	struct {
-		uint32_t size;
-		bool enabled;
-		uint64_t desc_addr, driver_addr, device_addr;
-		struct virtq_dev q;
-	} vq[VMSG_MAX_QUEUES];
-	/* Device-to-driver events the transport wants sent (EVENT_USED,
-	 * EVENT_CONFIG); the bus delivers them (queue, notification, poll). */
-	void (*emit_event)(void *bus_ctx, const struct vmsg *ev);
+	const struct vmsg_devt_bus_ops *bus;
 	void *bus_ctx;
+	struct vmsg_devt_queue vq[VMSG_MAX_QUEUES];
 	struct vmsg_devt_stats {
 		uint64_t requests;
 		uint64_t dropped; /* malformed / unknown / invalid in state */
+		uint64_t refused; /* answered but not applied (status, config) */
+		uint64_t events; /* events emitted */
 	} stats;
 };
 
+/**
+ * vmsg_devt_init() - bind @t to @dev as device number @dev_num. The
+ * profile and strict_generation may be changed by the bus later (after
+ * VERSION negotiation), before the driver talks to the device.
+ */
 void vmsg_devt_init(struct vmsg_devt *t, struct vmsg_device *dev,
 		    uint16_t dev_num, enum vmsg_profile profile,
 		    const struct virtq_mem_ops *mem, void *mem_ctx,
-		    void (*emit_event)(void *, const struct vmsg *),
-		    void *bus_ctx);
+		    const struct vmsg_devt_bus_ops *bus, void *bus_ctx);
 
 /**
  * vmsg_devt_handle() - one decoded transport request (or EVENT_AVAIL).
@@ -121,13 +157,19 @@ void vmsg_devt_init(struct vmsg_devt *t, struct vmsg_device *dev,
 bool vmsg_devt_handle(struct vmsg_devt *t, const struct vmsg *req,
 		      struct vmsg *resp);
 
+/** Device reset from the bus side (bus RESET, device removal): status 0. */
+void vmsg_devt_reset(struct vmsg_devt *t);
+
 /** Device side helpers for device implementations. */
+/* The live queue @vq, or NULL (not live, broken, out of range). */
 struct virtq_dev *vmsg_devt_queue(struct vmsg_devt *t, uint32_t vq);
 /* After pushing used buffers: emit EVENT_USED if the driver wants it. */
 void vmsg_devt_used(struct vmsg_devt *t, uint32_t vq);
 /* Change config bytes: bumps the generation, emits EVENT_CONFIG. */
 void vmsg_devt_config_changed(struct vmsg_devt *t, uint32_t offset,
 			      uint32_t len);
+/* The device cannot go on: set NEEDS_RESET, tell the driver (EVENT_CONFIG). */
+void vmsg_devt_needs_reset(struct vmsg_devt *t);
 
 /* ---------------------------------------------------------------------- */
 /* Driver side                                                             */
@@ -139,6 +181,9 @@ struct vmsg_drv_bus_ops {
 	int (*request)(void *ctx, struct vmsg *req, struct vmsg *resp);
 	/* Send an event (EVENT_AVAIL): no response. */
 	int (*event)(void *ctx, struct vmsg *ev);
+	/* Largest message the bus carries (0: VMSG_MIN_MAX_SIZE). Config
+	 * reads and writes are split to fit. */
+	uint32_t max_msg_size;
 };
 
 struct vmsg_drvt {
