@@ -70,8 +70,8 @@ static uint32_t echo_chain(const struct vdev_echo *e,
 	uint32_t written = 0;
 
 	for (;;) {
-		uint32_t n = min3(cursor_run(&src), cursor_run(&dst),
-				  ECHO_BOUNCE);
+		uint32_t n =
+			min3(cursor_run(&src), cursor_run(&dst), ECHO_BOUNCE);
 
 		if (!n) {
 			return written;
@@ -101,13 +101,12 @@ static void echo_notify(struct vmsg_device *dev, uint32_t vq)
 	while (budget--) {
 		rc = virtq_dev_pop(q, &ch);
 		if (rc == VIRTQ_E_EMPTY) {
-			/* Ask for the next kick, then look once more: the
-			 * driver may have published before seeing it. */
-			virtq_dev_enable_notify(q);
-			rc = virtq_dev_pop(q, &ch);
-			if (rc == VIRTQ_E_EMPTY) {
+			/* Ask for the next kick; chains published before the
+			 * driver could see that are ours to take now. */
+			if (!virtq_dev_enable_notify(q)) {
 				break;
 			}
+			continue;
 		}
 		if (rc != VIRTQ_OK) {
 			e->stats.broken++;
@@ -172,6 +171,7 @@ void vdev_echo_init(struct vdev_echo *e)
 	e->dev.config_size = VDEV_ECHO_CONFIG_SIZE;
 	e->dev.num_queues = 1;
 	e->dev.queue_max_size[VDEV_ECHO_QUEUE_REQ] = VDEV_ECHO_QUEUE_MAX;
+	e->dev.inflight[VDEV_ECHO_QUEUE_REQ] = e->inflight;
 	e->dev.ops = &echo_ops;
 	e->dev.priv = e;
 }

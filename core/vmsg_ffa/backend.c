@@ -90,10 +90,9 @@ static size_t refuse(struct vmsg_ffa_backend *be, const struct vmsg_hdr *h,
 static void devt_setup(const struct vmsg_ffa_backend *be, struct vmsg_devt *t)
 {
 	t->profile = be->profile;
-	t->strict_generation =
-		be->profile == VMSG_PROFILE_PR28 ||
-		(be->transport_features &
-		 VMSG_TRANSPORT_F_STRICT_CONFIG_GENERATION);
+	t->strict_generation = be->profile == VMSG_PROFILE_PR28 ||
+			       (be->transport_features &
+				VMSG_TRANSPORT_F_STRICT_CONFIG_GENERATION);
 	t->max_msg_size = be->max_msg_size;
 }
 
@@ -182,30 +181,30 @@ static void own_version(const struct vmsg_ffa_backend *be, bool v1,
 	v->max_areas = VMSG_FFA_MAX_AREAS;
 }
 
-static size_t version(struct vmsg_ffa_backend *be, const uint8_t *msg,
-		      size_t len, uint8_t *resp, size_t cap)
+static size_t version(struct vmsg_ffa_backend *be, const struct vmsg_hdr *h,
+		      const uint8_t *msg, size_t len, uint8_t *resp, size_t cap)
 {
 	struct vmsg m, r;
-	enum vmsg_profile profile = VMSG_PROFILE_V2;
 	const struct vmsg_bus_version *q = &m.u.version;
-	bool ours = false;
+	/* The payload size tells the generation: 8 bytes v1, 12 bytes v2
+	 * (the V2 codec profile decodes both, ffa_version 0 for v1). */
+	enum vmsg_profile profile = h->msg_size == VMSG_HDR_SIZE + 8u ?
+					    VMSG_PROFILE_PR28 :
+					    VMSG_PROFILE_V2;
 
-	/* The payload size tells the generation: 12 bytes v2, 8 bytes v1. */
 	if (vmsg_decode(VMSG_PROFILE_V2, msg, len, &m) != VMSG_OK) {
-		profile = VMSG_PROFILE_PR28;
-		if (vmsg_decode(profile, msg, len, &m) != VMSG_OK) {
-			return dropped(be);
-		}
+		return dropped(be);
 	}
 	resp_init(&m.hdr, &r);
 	own_version(be, profile == VMSG_PROFILE_PR28, &r.u.version);
-	ours = q->bus_version == VMSG_FFA_BUS_VERSION &&
-	       q->transport_revision == VMSG_TRANSPORT_REVISION;
 	be->negotiated = false;
 	if (profile == VMSG_PROFILE_V2) {
 		be->peer_ffa_version = q->ffa_version;
 	}
-	if (ours) {
+	/* A v2 probe (0, 0) only learns our values; an exact echo (v2) or
+	 * our values (v1) completes negotiation. */
+	if (q->bus_version == VMSG_FFA_BUS_VERSION &&
+	    q->transport_revision == VMSG_TRANSPORT_REVISION) {
 		set_negotiated(be, profile);
 	}
 	return encode(be, profile, &r, resp, cap);
@@ -267,8 +266,7 @@ static void bus_reset(struct vmsg_ffa_backend *be)
 }
 
 static size_t bus_msg(struct vmsg_ffa_backend *be, const struct vmsg_hdr *h,
-		      const uint8_t *msg, size_t len, uint8_t *resp,
-		      size_t cap)
+		      const uint8_t *msg, size_t len, uint8_t *resp, size_t cap)
 {
 	struct vmsg m, r;
 
@@ -277,7 +275,7 @@ static size_t bus_msg(struct vmsg_ffa_backend *be, const struct vmsg_hdr *h,
 		return dropped(be);
 	}
 	if (h->msg_id == VMSG_FFA_VERSION) {
-		return version(be, msg, len, resp, cap);
+		return version(be, h, msg, len, resp, cap);
 	}
 	if (vmsg_decode(be->profile, msg, len, &m) != VMSG_OK) {
 		return dropped(be);

@@ -68,8 +68,8 @@ static void area_unmap(struct vmsg_ffa_backend *be, struct vmsg_ffa_area *a)
 	tzs_memset(a, 0, sizeof(*a));
 }
 
-void vmsg_ffa_be_area_share(struct vmsg_ffa_backend *be,
-			    const struct vmsg *req, struct vmsg *resp)
+void vmsg_ffa_be_area_share(struct vmsg_ffa_backend *be, const struct vmsg *req,
+			    struct vmsg *resp)
 {
 	const struct vmsg_area_share *q = &req->u.area;
 	struct vmsg_ffa_area *a = NULL;
@@ -137,9 +137,8 @@ void vmsg_ffa_be_areas_release_all(struct vmsg_ffa_backend *be)
 }
 
 /* The area and offset of [addr, addr + len), or NULL. */
-static struct vmsg_ffa_area *resolve(struct vmsg_ffa_backend *be,
-				     uint64_t addr, uint64_t len,
-				     uint64_t *off)
+static struct vmsg_ffa_area *resolve(struct vmsg_ffa_backend *be, uint64_t addr,
+				     uint64_t len, uint64_t *off)
 {
 	struct vmsg_ffa_area *a = NULL;
 
@@ -155,8 +154,8 @@ static struct vmsg_ffa_area *resolve(struct vmsg_ffa_backend *be,
 	return a;
 }
 
-uint8_t *vmsg_ffa_backend_translate(struct vmsg_ffa_backend *be,
-				    uint64_t addr, uint64_t len, bool write)
+uint8_t *vmsg_ffa_backend_translate(struct vmsg_ffa_backend *be, uint64_t addr,
+				    uint64_t len, bool write)
 {
 	uint64_t off = 0;
 	struct vmsg_ffa_area *a = resolve(be, addr, len, &off);

@@ -28,8 +28,8 @@ static uint32_t slot(const struct vmsg_ffa_backend *be, uint32_t i)
 	return (be->ev_head + i) % VMSG_FFA_EVENT_QUEUE;
 }
 
-static bool pending_same(const struct vmsg_ffa_backend *be,
-			 const uint8_t *buf, size_t len)
+static bool pending_same(const struct vmsg_ffa_backend *be, const uint8_t *buf,
+			 size_t len)
 {
 	uint32_t i = 0;
 
@@ -47,8 +47,8 @@ static bool pending_same(const struct vmsg_ffa_backend *be,
 void vmsg_ffa_be_event_push(struct vmsg_ffa_backend *be, const struct vmsg *ev)
 {
 	uint8_t buf[VMSG_MAX_SIZE];
-	size_t cap = be->max_msg_size < sizeof(buf) ? be->max_msg_size :
-						      sizeof(buf);
+	size_t cap =
+		be->max_msg_size < sizeof(buf) ? be->max_msg_size : sizeof(buf);
 	uint32_t s = 0;
 	int n = vmsg_encode(be->profile, ev, buf, cap);
 
@@ -165,8 +165,7 @@ void vmsg_ffa_be_events_clear(struct vmsg_ffa_backend *be)
 }
 
 /* Drop the pending transport events of a device that went away. */
-void vmsg_ffa_be_events_purge_dev(struct vmsg_ffa_backend *be,
-				  uint16_t dev_num)
+void vmsg_ffa_be_events_purge_dev(struct vmsg_ffa_backend *be, uint16_t dev_num)
 {
 	uint32_t i = 0, kept = 0, count = be->ev_count;
 

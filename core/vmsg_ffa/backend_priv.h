@@ -11,8 +11,8 @@
 #include <tzshare/vmsg_ffa_bus.h>
 
 /* backend_area.c */
-void vmsg_ffa_be_area_share(struct vmsg_ffa_backend *be,
-			    const struct vmsg *req, struct vmsg *resp);
+void vmsg_ffa_be_area_share(struct vmsg_ffa_backend *be, const struct vmsg *req,
+			    struct vmsg *resp);
 void vmsg_ffa_be_area_unshare(struct vmsg_ffa_backend *be,
 			      const struct vmsg *req, struct vmsg *resp);
 void vmsg_ffa_be_areas_release_all(struct vmsg_ffa_backend *be);

@@ -30,7 +30,7 @@ static void bits_set(uint8_t *map, uint32_t i, uint32_t n, bool on)
 		if (on) {
 			map[i / 8] |= (uint8_t)(1u << (i % 8));
 		} else {
-			map[i / 8] &= (uint8_t)~(1u << (i % 8));
+			map[i / 8] &= (uint8_t) ~(1u << (i % 8));
 		}
 	}
 }
@@ -70,10 +70,9 @@ int vmsg_ffa_dma_pool_share(struct vmsg_ffa_frontend *fe,
 	if (pool->shared) {
 		return VMSG_T_E_STATE;
 	}
-	rc = vmsg_ffa_frontend_area_share(fe, pool->pa, pool->page_count,
-					  VMSG_FFA_AREA_ATTRS_RW |
-						  VMSG_AREA_ATTR_RETAIN,
-					  &bus);
+	rc = vmsg_ffa_frontend_area_share(
+		fe, pool->pa, pool->page_count,
+		VMSG_FFA_AREA_ATTRS_RW | VMSG_AREA_ATTR_RETAIN, &bus);
 	if (rc != VMSG_T_OK) {
 		return rc;
 	}
@@ -134,7 +133,8 @@ int vmsg_ffa_dma_pool_alloc(struct vmsg_ffa_dma_pool *pool, uint32_t len,
 			bits_set(pool->map, start, n, true);
 			pool->used_units += n;
 			*host = pool->base + (uint64_t)start * pool->unit;
-			*bus_addr = pool->bus_base + (uint64_t)start * pool->unit;
+			*bus_addr =
+				pool->bus_base + (uint64_t)start * pool->unit;
 			return VMSG_T_OK;
 		}
 		/* Next aligned start past the unit that is in use. */

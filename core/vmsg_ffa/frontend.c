@@ -44,13 +44,12 @@ int vmsg_ffa_fe_xfer(struct vmsg_ffa_frontend *fe, enum vmsg_profile profile,
 		     struct vmsg *req, uint8_t *rbuf, size_t cap, size_t *rlen)
 {
 	uint8_t buf[VMSG_MAX_SIZE];
-	size_t max = fe->max_msg_size < sizeof(buf) ? fe->max_msg_size :
-						      sizeof(buf);
+	size_t max =
+		fe->max_msg_size < sizeof(buf) ? fe->max_msg_size : sizeof(buf);
 	int n = 0;
 	int rc = 0;
 
-	req->hdr.token =
-		vmsg_id_is_event(req->hdr.msg_id) ? 0 : next_token(fe);
+	req->hdr.token = vmsg_id_is_event(req->hdr.msg_id) ? 0 : next_token(fe);
 	n = vmsg_encode(profile, req, buf, max);
 	if (n < 0) {
 		return VMSG_T_E_NOMEM;

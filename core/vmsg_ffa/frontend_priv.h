@@ -12,8 +12,7 @@
 /* Encode @req (token assigned for requests, 0 for events) and carry it;
  * the raw answer lands in @rbuf (*rlen 0 = none). */
 int vmsg_ffa_fe_xfer(struct vmsg_ffa_frontend *fe, enum vmsg_profile profile,
-		     struct vmsg *req, uint8_t *rbuf, size_t cap,
-		     size_t *rlen);
+		     struct vmsg *req, uint8_t *rbuf, size_t cap, size_t *rlen);
 /* Check a decoded answer against @req (see vmsg_ffa_frontend_init). */
 int vmsg_ffa_fe_match(struct vmsg_ffa_frontend *fe, const struct vmsg *req,
 		      const struct vmsg *resp);

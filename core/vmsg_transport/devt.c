@@ -52,9 +52,9 @@
 #include <tzshare/lib.h>
 #include <tzshare/vmsg_transport.h>
 
-#define DRIVER_STATUS_BITS                                                   \
-	(VIRTIO_STATUS_ACKNOWLEDGE | VIRTIO_STATUS_DRIVER |                  \
-	 VIRTIO_STATUS_DRIVER_OK | VIRTIO_STATUS_FEATURES_OK |               \
+#define DRIVER_STATUS_BITS                                     \
+	(VIRTIO_STATUS_ACKNOWLEDGE | VIRTIO_STATUS_DRIVER |    \
+	 VIRTIO_STATUS_DRIVER_OK | VIRTIO_STATUS_FEATURES_OK | \
 	 VIRTIO_STATUS_FAILED)
 #define KNOWN_STATUS_BITS (DRIVER_STATUS_BITS | VIRTIO_STATUS_NEEDS_RESET)
 
@@ -122,6 +122,7 @@ void vmsg_devt_init(struct vmsg_devt *t, struct vmsg_device *dev,
 	CHECK(dev->config_size <= VMSG_MAX_CONFIG);
 	for (i = 0; i < dev->num_queues; i++) {
 		CHECK(dev->queue_max_size[i] <= VIRTQ_MAX_SIZE);
+		CHECK(!dev->queue_max_size[i] || dev->inflight[i]);
 	}
 	tzs_memset(t, 0, sizeof(*t));
 	t->dev = dev;
@@ -216,22 +217,21 @@ static bool queue_bind(struct vmsg_devt *t, uint32_t i)
 	struct vmsg_devt_queue *q = &t->vq[i];
 	int rc = 0;
 
-	rc = virtq_dev_init(&q->q, (uint16_t)q->size, q->desc_addr,
-			    q->driver_addr, q->device_addr,
-			    negotiated(t, VIRTIO_F_EVENT_IDX),
-			    negotiated(t, VIRTIO_F_INDIRECT_DESC), t->mem,
-			    t->mem_ctx);
+	rc = virtq_dev_init(
+		&q->q, (uint16_t)q->size, q->desc_addr, q->driver_addr,
+		q->device_addr, negotiated(t, VIRTIO_F_EVENT_IDX),
+		negotiated(t, VIRTIO_F_INDIRECT_DESC), t->mem, t->mem_ctx);
 	if (rc != VIRTQ_OK) {
 		return false;
 	}
+	virtq_dev_set_inflight(&q->q, t->dev->inflight[i]);
 	q->live = true;
 	return true;
 }
 
 struct virtq_dev *vmsg_devt_queue(struct vmsg_devt *t, uint32_t vq)
 {
-	if (vq >= t->dev->num_queues || !t->vq[vq].live ||
-	    t->vq[vq].q.broken) {
+	if (vq >= t->dev->num_queues || !t->vq[vq].live || t->vq[vq].q.broken) {
 		return NULL;
 	}
 	return &t->vq[vq].q;
@@ -306,7 +306,8 @@ void vmsg_devt_config_changed(struct vmsg_devt *t, uint32_t offset,
 	c->offset = offset;
 	/* Data rides along when it fits; else length 0 and the driver reads
 	 * it with GET_CONFIG (PR28: "SHOULD send ... zero data length"). */
-	if (len <= VMSG_MAX_DATA && tzs_range_ok(offset, len, t->dev->config_size) &&
+	if (len <= VMSG_MAX_DATA &&
+	    tzs_range_ok(offset, len, t->dev->config_size) &&
 	    fits(t, 16u + len)) {
 		c->length = len;
 		c->data_len = len;
@@ -353,9 +354,8 @@ static bool get_device_features(struct vmsg_devt *t, const struct vmsg *req,
 	resp->u.features.num_blocks = f->num_blocks;
 	/* PR28 FeatureBlocks: zero beyond the implemented features. */
 	for (i = 0; i < f->num_blocks; i++) {
-		resp->u.features.features[i] =
-			feature_word(t->dev->features,
-				     (uint64_t)f->block_index + i);
+		resp->u.features.features[i] = feature_word(
+			t->dev->features, (uint64_t)f->block_index + i);
 	}
 	return true;
 }
@@ -583,8 +583,7 @@ static bool set_vqueue(struct vmsg_devt *t, const struct vmsg *req)
 		}
 		enabled = v->flags & VMSG_VQUEUE_F_ENABLED;
 	}
-	if (!is_pow2(v->size) ||
-	    v->size > t->dev->queue_max_size[v->index]) {
+	if (!is_pow2(v->size) || v->size > t->dev->queue_max_size[v->index]) {
 		return drop(t);
 	}
 	if (!rings_translate(t, v->size, v->desc_addr, v->driver_addr,

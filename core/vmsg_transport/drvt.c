@@ -66,8 +66,8 @@ static int call(struct vmsg_drvt *t, struct vmsg *req, struct vmsg *resp)
 /* Largest config payload per message (GET_CONFIG response, SET_CONFIG). */
 static uint32_t config_chunk(const struct vmsg_drvt *t)
 {
-	uint32_t max = t->bus->max_msg_size ? t->bus->max_msg_size :
-					      VMSG_MIN_MAX_SIZE;
+	uint32_t max =
+		t->bus->max_msg_size ? t->bus->max_msg_size : VMSG_MIN_MAX_SIZE;
 	uint32_t n = 0;
 
 	if (max < VMSG_MIN_MAX_SIZE) {
@@ -95,8 +95,7 @@ static int set_status(struct vmsg_drvt *t, uint32_t status)
 /* Set @bits on top of the current status; the device must keep them. */
 static int add_status(struct vmsg_drvt *t, uint32_t bits)
 {
-	int rc = set_status(t, (t->status | bits) &
-				       ~VIRTIO_STATUS_NEEDS_RESET);
+	int rc = set_status(t, (t->status | bits) & ~VIRTIO_STATUS_NEEDS_RESET);
 
 	if (rc != VMSG_T_OK) {
 		return rc;
@@ -173,8 +172,8 @@ int vmsg_drvt_negotiate(struct vmsg_drvt *t, uint64_t features)
 	return add_status(t, VIRTIO_STATUS_FEATURES_OK);
 }
 
-static int config_read_once(struct vmsg_drvt *t, uint32_t offset,
-			    uint8_t *buf, uint32_t len, bool *stable)
+static int config_read_once(struct vmsg_drvt *t, uint32_t offset, uint8_t *buf,
+			    uint32_t len, bool *stable)
 {
 	uint32_t chunk = config_chunk(t);
 	uint32_t done = 0;
@@ -369,8 +368,8 @@ int vmsg_drvt_event(struct vmsg_drvt *t, const struct vmsg *ev)
 		t->stats.config_events++;
 		t->generation = ev->u.config.generation;
 		t->config_changed = true;
-		t->status |= ev->u.config.device_status &
-			     VIRTIO_STATUS_NEEDS_RESET;
+		t->status |=
+			ev->u.config.device_status & VIRTIO_STATUS_NEEDS_RESET;
 		return -1;
 	case VMSG_EVENT_USED:
 		if (ev->u.index >= VMSG_MAX_QUEUES) {

@@ -35,14 +35,15 @@
 #define VDEV_ECHO_CFG_FLAGS 4u
 #define VDEV_ECHO_F_UPPERCASE (1u << 0)
 
-#define VDEV_ECHO_FEATURES                                                \
-	((1ull << VIRTIO_F_VERSION_1) | (1ull << VIRTIO_F_EVENT_IDX) |    \
+#define VDEV_ECHO_FEATURES                                             \
+	((1ull << VIRTIO_F_VERSION_1) | (1ull << VIRTIO_F_EVENT_IDX) | \
 	 (1ull << VIRTIO_F_INDIRECT_DESC) | (1ull << VIRTIO_F_RING_RESET))
 
 struct vdev_echo {
 	struct vmsg_device dev;
 	uint32_t echo_count; /* chains completed since the last reset */
 	uint32_t flags; /* copy of config flags */
+	uint64_t inflight[VDEV_ECHO_QUEUE_MAX];
 	struct vdev_echo_stats {
 		uint64_t chains;
 		uint64_t bytes;

@@ -45,9 +45,9 @@
 #define VMSG_FFA_PAGE_SIZE 4096u
 
 /* What a driver normally shares: SHARE, RW, inner WB normal, NS. */
-#define VMSG_FFA_AREA_ATTRS_RW                                               \
-	(VMSG_AREA_ATTR_WRITABLE | VMSG_AREA_ATTR_INNER_SHAREABLE |          \
-	 VMSG_AREA_ATTR_WRITE_BACK | VMSG_AREA_ATTR_NORMAL |                 \
+#define VMSG_FFA_AREA_ATTRS_RW                                      \
+	(VMSG_AREA_ATTR_WRITABLE | VMSG_AREA_ATTR_INNER_SHAREABLE | \
+	 VMSG_AREA_ATTR_WRITE_BACK | VMSG_AREA_ATTR_NORMAL |        \
 	 VMSG_AREA_ATTR_NON_SECURE)
 
 /* ---------------------------------------------------------------------- */
@@ -155,8 +155,8 @@ size_t vmsg_ffa_backend_handle(struct vmsg_ffa_backend *be, const uint8_t *msg,
  * range outside it or overflowing, write to a read-only area). Also the
  * virtq_mem_ops translate of be->mem (ctx = be).
  */
-uint8_t *vmsg_ffa_backend_translate(struct vmsg_ffa_backend *be,
-				    uint64_t addr, uint64_t len, bool write);
+uint8_t *vmsg_ffa_backend_translate(struct vmsg_ffa_backend *be, uint64_t addr,
+				    uint64_t len, bool write);
 /** The area with @area_id, or NULL. */
 struct vmsg_ffa_area *vmsg_ffa_backend_area(struct vmsg_ffa_backend *be,
 					    uint16_t area_id);

@@ -77,6 +77,9 @@ struct vmsg_device {
 	uint8_t config[VMSG_MAX_CONFIG];
 	uint32_t num_queues;
 	uint16_t queue_max_size[VMSG_MAX_QUEUES];
+	/* Device storage for each queue's in-flight record: queue_max_size[i]
+	 * entries (virtq_dev_set_inflight). */
+	uint64_t *inflight[VMSG_MAX_QUEUES];
 	const struct vmsg_device_ops *ops;
 	void *priv;
 	/* Filled by the transport: */
@@ -133,7 +136,8 @@ struct vmsg_devt {
 	struct vmsg_devt_stats {
 		uint64_t requests;
 		uint64_t dropped; /* malformed / unknown / invalid in state */
-		uint64_t refused; /* answered but not applied (status, config) */
+		uint64_t
+			refused; /* answered but not applied (status, config) */
 		uint64_t events; /* events emitted */
 	} stats;
 };

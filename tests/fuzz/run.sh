@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Builds every tests/fuzz/fuzz_*.c with libFuzzer + ASan + UBSan and runs
 # each briefly (FUZZ_SECONDS, default 20). Real-peer FF-A vectors seed the
-# descriptor fuzzer when ../shared/testdata is present (read in place; the
-# writable corpus is a temporary directory).
+# descriptor fuzzer, and the QEMU virtio-msg vectors the virtio-msg codec
+# fuzzer, when ../shared/testdata is present (read in place; the writable
+# corpus is a temporary directory).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 secs=${FUZZ_SECONDS:-20}
@@ -23,6 +24,9 @@ for f in tests/fuzz/fuzz_*.c; do
 	seeds=()
 	if [ "$name" = fuzz_ffa_desc ] && [ -n "$td" ]; then
 		seeds=("$td/ffa")
+	fi
+	if [ "$name" = fuzz_vmsg ] && [ -n "$td" ] && [ -d "$td/virtio-msg" ]; then
+		seeds=("$td/virtio-msg")
 	fi
 	echo "fuzz: $name for ${secs}s"
 	if ! "$out/$name" -max_total_time="$secs" -use_value_profile=1 \
