@@ -27,12 +27,17 @@
 
 #include "bench_util.h"
 
-#define POOL_PAGES 16384u /* 64 MiB */
+#define POOL_PAGES 32768u /* 128 MiB */
 #define MODES 2
-#define SIZES 4
+#define SIZES 6
 
-static const uint32_t sizes[SIZES] = { 64, 4096, 65536, 1u << 20 };
-static const char *const size_names[SIZES] = { "64B", "4KiB", "64KiB", "1MiB" };
+/* The four sizes of the brief, then two more to look for the crossover. */
+static const uint32_t sizes[SIZES] = {
+	64, 4096, 65536, 1u << 20, 4u << 20, 16u << 20,
+};
+static const char *const size_names[SIZES] = {
+	"64B", "4KiB", "64KiB", "1MiB", "4MiB", "16MiB",
+};
 
 struct run {
 	double mbps;
@@ -46,25 +51,30 @@ static void die(const char *what, int rc)
 	exit(1);
 }
 
+/* Requests in flight per batch: dynamic mode is bounded by the area table
+ * (two areas each + the ring: 33 of 64), both by memory for big buffers. */
 static uint32_t depth(bool dynamic, uint32_t size)
 {
+	if (size >= (4u << 20)) {
+		return 2;
+	}
 	if (dynamic) {
-		return 16; /* two areas each + the ring: 33 of 64 */
+		return 16;
 	}
 	return size >= (1u << 20) ? 8 : 32;
 }
 
+/* Requests per run: ~512 MiB (static) / 64 MiB (dynamic) of payload,
+ * within [256, 65536 | 4096]. */
 static uint32_t count(bool dynamic, uint32_t size)
 {
-	uint64_t n = (dynamic ? 32ull : 128ull) * 1024 * 1024 / size;
+	uint64_t n = (dynamic ? 64ull : 512ull) * 1024 * 1024 / size;
+	uint64_t max = dynamic ? 4096u : 65536u;
 
 	if (n < 256) {
 		n = 256;
 	}
-	if (n > (dynamic ? 2048u : 16384u)) {
-		n = dynamic ? 2048u : 16384u;
-	}
-	return (uint32_t)n;
+	return (uint32_t)(n > max ? max : n);
 }
 
 static uint64_t slot_bytes(uint32_t size)
