@@ -44,7 +44,7 @@
 #define RUN_TRIES 20000
 #define SEND2_TRIES 2000
 #define IRQ_DRAIN_MAX 1024
-#define POOL_MIN_SHIFT 6 /* 64-byte bounce granules */
+#define POOL_MIN_SHIFT 6 /* 64-byte bounce granules: a cache line */
 #define NOTIF_GET_FROM_SP 1u
 
 static uint64_t now_ms(void)
@@ -417,13 +417,18 @@ static void notif_teardown(struct tzs_vmsg_bus *b)
 	}
 }
 
+/*
+ * The static pool: pages of the DMA window shared once as one area, with
+ * the retention hint (virtio-msg.md §2.3: "keep" for pool areas).
+ */
 static int pool_share(struct tzs_vmsg_bus *b)
 {
 	int rc = vmsg_ffa_frontend_area_share(
-		&b->fe, b->pool.pa, (uint32_t)(b->pool.len >> 12),
-		VMSG_FFA_AREA_ATTRS_RW, &b->pool_bus);
+		&b->fe, b->pool_mem.pa, (uint32_t)(b->pool_mem.len >> 12),
+		VMSG_FFA_AREA_ATTRS_RW | VMSG_AREA_ATTR_RETAIN, &b->pool_bus);
 
-	if (rc == VMSG_T_OK) {
+	b->pool_shared = rc == VMSG_T_OK;
+	if (b->pool_shared) {
 		b->pool_area =
 			(uint16_t)(b->pool_bus >> VMSG_BUS_ADDR_AREA_SHIFT);
 	}
@@ -439,10 +444,10 @@ static int pool_init(struct tzs_vmsg_bus *b)
 	if (off < 0) {
 		return VMSG_T_E_NOMEM;
 	}
-	b->pool.pa = b->win_pa + (uint64_t)off;
-	b->pool.va = b->win_va + off;
-	b->pool.len = (uint64_t)pages << 12;
-	if (vmsg_buddy_init(&b->pool_alloc, b->pool.len, POOL_MIN_SHIFT)) {
+	b->pool_mem.pa = b->win_pa + (uint64_t)off;
+	b->pool_mem.va = b->win_va + off;
+	b->pool_mem.len = (uint64_t)pages << 12;
+	if (vmsg_buddy_init(&b->pool, b->pool_mem.len, POOL_MIN_SHIFT)) {
 		return VMSG_T_E_NOMEM;
 	}
 	return pool_share(b);
@@ -565,7 +570,7 @@ void tzs_vmsg_bus_close(struct tzs_vmsg_bus *b)
 	areas_drop(b);
 	notif_teardown(b);
 	pthread_mutex_unlock(&b->lock);
-	vmsg_buddy_fini(&b->pool_alloc);
+	vmsg_buddy_fini(&b->pool);
 	vmsg_buddy_fini(&b->dram);
 	pthread_mutex_destroy(&b->lock);
 	free(b);
@@ -627,13 +632,10 @@ int tzs_vmsg_bus_reset(struct tzs_vmsg_bus *b)
 			vmsg_echo_bus_reset(b->drv[i]);
 		}
 	}
-	if (rc == VMSG_T_OK && !b->o.dynamic) {
-		/* The pool area went with the reset: share it again. */
-		if (area_live(b, b->pool_area)) {
-			rc = VMSG_T_OK;
-		} else {
-			rc = pool_share(b);
-		}
+	if (rc == VMSG_T_OK && b->pool_shared && !area_live(b, b->pool_area)) {
+		/* The pool area went with the reset (the drivers gave their
+		 * bounce buffers back above): share it again. */
+		rc = pool_share(b);
 	}
 	pthread_mutex_unlock(&b->lock);
 	return rc;
@@ -868,25 +870,47 @@ void tzs_vmsg_dma_free(struct tzs_vmsg_bus *b, struct tzs_vmsg_dma *d)
 	memset(d, 0, sizeof(*d));
 }
 
-int vmsg_bus_pool_alloc(struct tzs_vmsg_bus *b, uint32_t len, uint64_t *off)
+int vmsg_bus_pool_alloc(struct tzs_vmsg_bus *b, uint32_t len, uint8_t **host,
+			uint64_t *bus_addr)
 {
-	int64_t o = 0;
+	int64_t off = 0;
 
 	pthread_mutex_lock(&b->lock);
-	o = vmsg_buddy_alloc(&b->pool_alloc, len ? len : 1);
+	off = b->pool_shared ? vmsg_buddy_alloc(&b->pool, len) : -1;
 	pthread_mutex_unlock(&b->lock);
-	if (o < 0) {
+	if (off < 0) {
 		return VMSG_T_E_NOMEM;
 	}
-	*off = (uint64_t)o;
+	*host = b->pool_mem.va + off;
+	*bus_addr = b->pool_bus + (uint64_t)off;
 	return VMSG_T_OK;
 }
 
-void vmsg_bus_pool_free(struct tzs_vmsg_bus *b, uint64_t off)
+void vmsg_bus_pool_free_locked(struct tzs_vmsg_bus *b, uint64_t bus_addr)
+{
+	vmsg_buddy_free(&b->pool, bus_addr - b->pool_bus);
+}
+
+void vmsg_bus_pool_free(struct tzs_vmsg_bus *b, uint64_t bus_addr)
 {
 	pthread_mutex_lock(&b->lock);
-	vmsg_buddy_free(&b->pool_alloc, off);
+	vmsg_bus_pool_free_locked(b, bus_addr);
 	pthread_mutex_unlock(&b->lock);
+}
+
+int vmsg_bus_dma_map(struct tzs_vmsg_bus *b, uint64_t pa, uint32_t len,
+		     bool writable, uint64_t *bus_addr)
+{
+	uint32_t attrs = VMSG_FFA_AREA_ATTRS_RW;
+	int rc = 0;
+
+	if (!writable) {
+		attrs &= ~VMSG_AREA_ATTR_WRITABLE;
+	}
+	pthread_mutex_lock(&b->lock);
+	rc = vmsg_ffa_dma_map(&b->fe, pa, len, attrs, bus_addr);
+	pthread_mutex_unlock(&b->lock);
+	return rc;
 }
 
 void vmsg_bus_attach_driver(struct tzs_vmsg_bus *b, uint16_t dev_num,

@@ -33,8 +33,9 @@ struct echo_slot {
 	uint8_t *dst;
 	uint32_t len;
 	bool pooled; /* static: bounce buffers below */
-	uint64_t pool_src;
+	uint64_t pool_src; /* bus addresses */
 	uint64_t pool_dst;
+	uint8_t *bounce_dst; /* host pointer of pool_dst */
 	bool src_shared; /* dynamic: areas below */
 	bool dst_shared;
 	uint16_t src_area;
@@ -65,6 +66,11 @@ struct tzs_vmsg_echo {
 static uint64_t align_up(uint64_t v, uint64_t a)
 {
 	return (v + a - 1) & ~(a - 1);
+}
+
+static uint16_t area_of(uint64_t bus_addr)
+{
+	return (uint16_t)(bus_addr >> VMSG_BUS_ADDR_AREA_SHIFT);
 }
 
 /* Ring block layout: descriptors, then avail (align 2), then used (4). */
@@ -148,8 +154,7 @@ static int ring_share(struct tzs_vmsg_echo *e)
 				     &e->ring_bus);
 	if (rc == VMSG_T_OK) {
 		e->ring_shared = true;
-		e->ring_area =
-			(uint16_t)(e->ring_bus >> VMSG_BUS_ADDR_AREA_SHIFT);
+		e->ring_area = area_of(e->ring_bus);
 	}
 	return rc;
 }
@@ -273,59 +278,46 @@ void tzs_vmsg_echo_close(struct tzs_vmsg_echo *e)
 	free(e);
 }
 
-/* Share the pages holding [pa, pa + len) as an area: the bus address. */
-static int share_buf(struct tzs_vmsg_echo *e, uint64_t pa, uint32_t len,
-		     uint16_t *area, uint64_t *addr)
-{
-	uint64_t first = pa & ~(uint64_t)(TZS_PAGE_SIZE - 1);
-	uint64_t end = align_up(pa + len, TZS_PAGE_SIZE), bus = 0;
-	int rc = tzs_vmsg_bus_area_share(
-		e->b, first, (uint32_t)((end - first) / TZS_PAGE_SIZE), &bus);
-
-	if (rc) {
-		return rc;
-	}
-	*area = (uint16_t)(bus >> VMSG_BUS_ADDR_AREA_SHIFT);
-	*addr = bus + (pa - first);
-	return VMSG_T_OK;
-}
-
 static int bufs_static(struct tzs_vmsg_echo *e, struct echo_slot *s,
 		       const struct tzs_vmsg_echo_req *r, struct virtq_buf *out,
 		       struct virtq_buf *in)
 {
 	struct tzs_vmsg_bus *b = e->b;
+	uint8_t *bounce_src = NULL;
 
-	if (vmsg_bus_pool_alloc(b, r->len, &s->pool_src)) {
+	if (vmsg_bus_pool_alloc(b, r->len, &bounce_src, &s->pool_src)) {
 		return VMSG_T_E_NOMEM;
 	}
-	if (vmsg_bus_pool_alloc(b, r->len, &s->pool_dst)) {
+	if (vmsg_bus_pool_alloc(b, r->len, &s->bounce_dst, &s->pool_dst)) {
 		vmsg_bus_pool_free(b, s->pool_src);
 		return VMSG_T_E_NOMEM;
 	}
 	s->pooled = true;
-	memcpy(b->pool.va + s->pool_src, r->src, r->len);
-	out->addr = b->pool_bus + s->pool_src;
-	in->addr = b->pool_bus + s->pool_dst;
+	memcpy(bounce_src, r->src, r->len);
+	out->addr = s->pool_src;
+	in->addr = s->pool_dst;
 	return VMSG_T_OK;
 }
 
+/* The source is shared read-only: the device has no business writing it. */
 static int bufs_dynamic(struct tzs_vmsg_echo *e, struct echo_slot *s,
 			const struct tzs_vmsg_echo_req *r,
 			struct virtq_buf *out, struct virtq_buf *in)
 {
-	int rc = share_buf(e, r->src_pa, r->len, &s->src_area, &out->addr);
+	int rc = vmsg_bus_dma_map(e->b, r->src_pa, r->len, false, &out->addr);
 
 	if (rc) {
 		return rc;
 	}
 	s->src_shared = true;
-	rc = share_buf(e, r->dst_pa, r->len, &s->dst_area, &in->addr);
+	s->src_area = area_of(out->addr);
+	rc = vmsg_bus_dma_map(e->b, r->dst_pa, r->len, true, &in->addr);
 	if (rc) {
 		area_drop(e, &s->src_shared, s->src_area);
 		return rc;
 	}
 	s->dst_shared = true;
+	s->dst_area = area_of(in->addr);
 	return VMSG_T_OK;
 }
 
@@ -389,7 +381,7 @@ static void finish(struct tzs_vmsg_echo *e, struct echo_slot *s,
 		written = s->len;
 	}
 	if (s->pooled) {
-		memcpy(s->dst, e->b->pool.va + s->pool_dst, written);
+		memcpy(s->dst, s->bounce_dst, written);
 	}
 	*token = s->token;
 	*len = written;
@@ -517,8 +509,8 @@ void vmsg_echo_bus_reset(struct tzs_vmsg_echo *e)
 		s->src_shared = false;
 		s->dst_shared = false;
 		if (s->pooled) {
-			vmsg_buddy_free(&e->b->pool_alloc, s->pool_src);
-			vmsg_buddy_free(&e->b->pool_alloc, s->pool_dst);
+			vmsg_bus_pool_free_locked(e->b, s->pool_src);
+			vmsg_bus_pool_free_locked(e->b, s->pool_dst);
 			s->pooled = false;
 		}
 	}

@@ -103,10 +103,17 @@ struct tzs_vmsg_bus {
 	uint64_t win_size;
 	struct vmsg_buddy dram;
 
-	struct tzs_vmsg_dma pool; /* static mode */
+	/*
+	 * Static mode: the pool's pages, its area, and a buddy allocator of
+	 * bounce buffers (O(log n); the core's first-fit bitmap pool,
+	 * vmsg_ffa_dma_pool, costs O(units in use) per allocation, which
+	 * dominated small transfers).
+	 */
+	struct tzs_vmsg_dma pool_mem;
 	uint64_t pool_bus;
 	uint16_t pool_area;
-	struct vmsg_buddy pool_alloc;
+	bool pool_shared;
+	struct vmsg_buddy pool;
 
 	struct {
 		uint16_t dev_num;
@@ -120,8 +127,15 @@ struct tzs_vmsg_bus {
 };
 
 /* Bounce memory of the static pool (bus lock taken inside). */
-int vmsg_bus_pool_alloc(struct tzs_vmsg_bus *b, uint32_t len, uint64_t *off);
-void vmsg_bus_pool_free(struct tzs_vmsg_bus *b, uint64_t off);
+int vmsg_bus_pool_alloc(struct tzs_vmsg_bus *b, uint32_t len, uint8_t **host,
+			uint64_t *bus_addr);
+void vmsg_bus_pool_free(struct tzs_vmsg_bus *b, uint64_t bus_addr);
+/* The same with the bus lock held (bus reset). */
+void vmsg_bus_pool_free_locked(struct tzs_vmsg_bus *b, uint64_t bus_addr);
+/* Dynamic mode: share the pages of [pa, pa + len) as an area (bus lock
+ * taken inside); the device may write it only if @writable. */
+int vmsg_bus_dma_map(struct tzs_vmsg_bus *b, uint64_t pa, uint32_t len,
+		     bool writable, uint64_t *bus_addr);
 /* Unshare an area unless it already waits for its AREA_RELEASE. */
 void vmsg_bus_area_drop(struct tzs_vmsg_bus *b, uint16_t area_id);
 void vmsg_bus_attach_driver(struct tzs_vmsg_bus *b, uint16_t dev_num,
