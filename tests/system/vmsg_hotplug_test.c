@@ -5,6 +5,8 @@
  * EVENT_DEVICE (delivered through an FF-A notification and an EVENT_POLL
  * drain, or by polling) while traffic keeps running on another device.
  */
+#include <pthread.h>
+
 #include "vmsg_sys.h"
 
 __attribute__((constructor)) static void vs_timeout(void)
@@ -32,45 +34,71 @@ static void wait_hotplug(struct tzs_vmsg_bus *b, uint16_t dev_num,
 		  state);
 }
 
+/* Traffic on device 1 from its own thread until told to stop. */
+struct traffic {
+	struct tzs_vmsg_echo *e;
+	struct tzs_vmsg_dma *d;
+	volatile int stop;
+	unsigned int batches;
+};
+
+static void *traffic_main(void *arg)
+{
+	struct traffic *t = arg;
+	uint32_t len = 1;
+
+	while (!t->stop || t->batches < 4) {
+		ASSERT_EQ(vs_batch(t->e, t->d, 8, VS_SLOT, 8, len, t->batches),
+			  8);
+		t->batches++;
+		len = len * 7 % VS_SLOT + 1;
+	}
+	return NULL;
+}
+
+/*
+ * Device 1 runs traffic on its own thread (the bus on vCPU 1) while the
+ * main thread adds device 2 (control command on vCPU 0), waits for
+ * EVENT_DEVICE READY, uses it, removes it with its driver still bound, waits
+ * for REMOVED, and adds it again. The SP serves both vCPUs on two contexts
+ * behind one lock; the bus serialises the two threads.
+ */
 static void hotplug_during_traffic(struct vs_mode m)
 {
 	struct tzs_launch l;
 	struct tzs_ep *vm = NULL;
 	struct tzs_vmsg_bus *b = NULL;
-	struct tzs_vmsg_echo *e1 = NULL, *e2 = NULL;
+	struct tzs_vmsg_echo *e2 = NULL;
 	struct tzs_vmsg_dma d1, d2;
+	struct traffic t = { 0 };
+	pthread_t th;
 	uint32_t base = 0;
 
 	sys_start(&l, NULL);
 	vm = sys_attach(&l, SYS_VM1);
+	m.vcpu = 1;
 	b = vs_bus(vm, m);
-	e1 = vs_echo(b, VS_ECHO);
+	t.e = vs_echo(b, VS_ECHO);
 	ASSERT_EQ(tzs_vmsg_dma_alloc(b, 16 * VS_SLOT, &d1), 0);
 	ASSERT_EQ(tzs_vmsg_dma_alloc(b, 16 * VS_SLOT, &d2), 0);
+	t.d = &d1;
 	ASSERT_FALSE(tzs_vmsg_bus_present(b, 2));
 	base = vs_live_shares(vm);
+	ASSERT_EQ(pthread_create(&th, NULL, traffic_main, &t), 0);
 
-	ASSERT_EQ(vs_batch(e1, &d1, 8, VS_SLOT, 8, 777, 1), 8);
 	ASSERT_EQ(vs_cmd(vm, TZS_VMSG_CMD_ADD, 2, TZS_VMSG_DEV_ECHO, NULL),
 		  FFA_OK);
-	/* Device 1 keeps working while the event travels. */
-	ASSERT_EQ(vs_batch(e1, &d1, 8, VS_SLOT, 8, 777, 2), 8);
 	wait_hotplug(b, 2, VMSG_DEVICE_READY);
 	ASSERT_TRUE(tzs_vmsg_bus_present(b, 2));
-
 	e2 = vs_echo(b, 2);
 	ASSERT_EQ(vs_batch(e2, &d2, 8, VS_SLOT, 8, 100, 3), 8);
-	ASSERT_EQ(vs_batch(e1, &d1, 8, VS_SLOT, 8, 100, 4), 8);
 
 	/* Remove device 2 while its driver is still bound: the SP resets it
 	 * (its queue lets go of the ring area). */
 	ASSERT_EQ(vs_cmd(vm, TZS_VMSG_CMD_REMOVE, 2, 0, NULL), FFA_OK);
-	ASSERT_EQ(vs_batch(e1, &d1, 8, VS_SLOT, 8, 4096, 5), 8);
 	wait_hotplug(b, 2, VMSG_DEVICE_REMOVED);
 	ASSERT_FALSE(tzs_vmsg_bus_present(b, 2));
 	tzs_vmsg_echo_close(e2);
-	ASSERT_EQ(vs_batch(e1, &d1, 8, VS_SLOT, 8, 4096, 6), 8);
-	ASSERT_EQ(vs_live_shares(vm), base);
 
 	/* The same number can come back. */
 	ASSERT_EQ(vs_cmd(vm, TZS_VMSG_CMD_ADD, 2, TZS_VMSG_DEV_ECHO, NULL),
@@ -79,7 +107,12 @@ static void hotplug_during_traffic(struct vs_mode m)
 	e2 = vs_echo(b, 2);
 	ASSERT_EQ(vs_batch(e2, &d2, 8, VS_SLOT, 8, 33, 7), 8);
 	tzs_vmsg_echo_close(e2);
-	tzs_vmsg_echo_close(e1);
+
+	t.stop = 1;
+	ASSERT_EQ(pthread_join(th, NULL), 0);
+	ASSERT_TRUE(t.batches >= 4);
+	ASSERT_EQ(vs_live_shares(vm), base);
+	tzs_vmsg_echo_close(t.e);
 	tzs_vmsg_bus_close(b);
 	ASSERT_EQ(vs_live_shares(vm), 0);
 	sys_stop(&l, vm);

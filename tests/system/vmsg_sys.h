@@ -27,6 +27,7 @@ struct vs_mode {
 	bool indirect;
 	bool dynamic;
 	bool poll_events;
+	unsigned int vcpu; /* the bus's vCPU (vs_cmd always uses vCPU 0) */
 };
 
 static inline struct tzs_vmsg_bus *vs_bus(struct tzs_ep *vm, struct vs_mode m)
@@ -38,6 +39,7 @@ static inline struct tzs_vmsg_bus *vs_bus(struct tzs_ep *vm, struct vs_mode m)
 	o.indirect = m.indirect;
 	o.dynamic = m.dynamic;
 	o.poll_events = m.poll_events;
+	o.vcpu = m.vcpu;
 	o.notify_id = 5;
 	o.event_timeout_ms = 10000;
 	ASSERT_EQ(tzs_vmsg_bus_open(vm, &o, &b), 0);
