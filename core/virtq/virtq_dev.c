@@ -13,7 +13,8 @@
  * Lifecycle of a head: available (in the avail ring, not yet popped) ->
  * in flight (popped: inflight[head] = 1 + writable bytes) -> used (pushed:
  * inflight[head] = 0, entry in the used ring). A protocol violation marks
- * the queue broken: stats.rejected counts it once, pop and push return
+ * the queue broken: vq->reject says which rule, vq->log (if set) gets its
+ * name, stats.rejected counts it once, pop and push return
  * VIRTQ_E_BROKEN from then on and no ring is touched again until
  * virtq_dev_init() (virtio 1.x §2.1.2: DEVICE_NEEDS_RESET).
  *
@@ -48,10 +49,45 @@ static void desc_read(const uint8_t *src, struct vq_desc *d)
 	d->next = le16_get(b + VQ_DESC_NEXT);
 }
 
-static int mark_broken(struct virtq_dev *vq)
+static const char *const reject_names[] = {
+	[VIRTQ_REJ_NONE] = "none",
+	[VIRTQ_REJ_AVAIL_IDX] = "avail idx more than num ahead",
+	[VIRTQ_REJ_HEAD_RANGE] = "avail head out of range",
+	[VIRTQ_REJ_HEAD_IN_FLIGHT] = "avail head already in flight",
+	[VIRTQ_REJ_NEXT_RANGE] = "next out of range",
+	[VIRTQ_REJ_CHAIN_LOOP] = "chain longer than the queue (loop)",
+	[VIRTQ_REJ_WRITE_ORDER] = "readable buffer after a writable one",
+	[VIRTQ_REJ_TOO_MANY_IOVS] = "more than VIRTQ_MAX_CHAIN buffers",
+	[VIRTQ_REJ_CHAIN_BYTES] = "chain carries 4 GiB or more",
+	[VIRTQ_REJ_ADDR_OVERFLOW] = "buffer address + length overflows",
+	[VIRTQ_REJ_TRANSLATE] = "buffer outside the mapped areas",
+	[VIRTQ_REJ_INDIRECT_FEATURE] = "indirect without INDIRECT_DESC",
+	[VIRTQ_REJ_INDIRECT_NEXT] = "indirect descriptor with NEXT",
+	[VIRTQ_REJ_INDIRECT_NESTED] = "indirect inside an indirect table",
+	[VIRTQ_REJ_INDIRECT_LEN] = "bad indirect table length",
+	[VIRTQ_REJ_INDIRECT_TRANSLATE] = "indirect table outside the areas",
+	[VIRTQ_REJ_INDIRECT_NEXT_RANGE] = "indirect next out of the table",
+	[VIRTQ_REJ_INDIRECT_LOOP] = "indirect chain loops",
+};
+
+/** virtq_reject_name() - a short text for a rejection reason. */
+const char *virtq_reject_name(enum virtq_reject r)
+{
+	if ((unsigned int)r >= TZS_ARRAY_SIZE(reject_names)) {
+		return "unknown";
+	}
+	return reject_names[r];
+}
+
+/* The first violation breaks the queue for good; counted and logged once. */
+static int mark_broken(struct virtq_dev *vq, enum virtq_reject why)
 {
 	vq->broken = true;
+	vq->reject = why;
 	vq->stats.rejected++;
+	if (vq->log) {
+		vq->log(vq->ctx, virtq_reject_name(why));
+	}
 	return VIRTQ_E_BROKEN;
 }
 
@@ -116,8 +152,8 @@ void virtq_dev_set_inflight(struct virtq_dev *vq, uint64_t *inflight)
  * One buffer of the chain: order rule, iovec limit, byte totals, then the
  * translation of exactly [addr, addr + len) for the access we will make.
  */
-static bool add_buf(struct virtq_dev *vq, struct virtq_chain *c,
-		    bool *seen_write, const struct vq_desc *d)
+static enum virtq_reject add_buf(struct virtq_dev *vq, struct virtq_chain *c,
+				 bool *seen_write, const struct vq_desc *d)
 {
 	bool write = d->flags & VIRTQ_DESC_F_WRITE;
 	struct virtq_iov *iov = NULL;
@@ -130,26 +166,26 @@ static bool add_buf(struct virtq_dev *vq, struct virtq_chain *c,
 	 * descriptor elements after any device-readable descriptor elements."
 	 */
 	if (!write && *seen_write) {
-		return false;
+		return VIRTQ_REJ_WRITE_ORDER;
 	}
 	*seen_write = write;
 	if (!d->len) {
-		return true;
+		return VIRTQ_REJ_NONE;
 	}
 	if (c->n_out + c->n_in >= VIRTQ_MAX_CHAIN) {
-		return false;
+		return VIRTQ_REJ_TOO_MANY_IOVS;
 	}
 	/* used.len is a u32 (§2.7.8): no chain carries more bytes. */
 	total = (uint64_t)(write ? c->in_len : c->out_len) + d->len;
 	if (total > UINT32_MAX) {
-		return false;
+		return VIRTQ_REJ_CHAIN_BYTES;
 	}
 	if (ovf_add(d->addr, d->len, &end)) {
-		return false;
+		return VIRTQ_REJ_ADDR_OVERFLOW;
 	}
 	ptr = vq->ops->translate(vq->ctx, d->addr, d->len, write);
 	if (!ptr) {
-		return false;
+		return VIRTQ_REJ_TRANSLATE;
 	}
 	iov = &c->iov[c->n_out + c->n_in];
 	iov->ptr = ptr;
@@ -162,13 +198,15 @@ static bool add_buf(struct virtq_dev *vq, struct virtq_chain *c,
 		c->n_out++;
 		c->out_len = (uint32_t)total;
 	}
-	return true;
+	return VIRTQ_REJ_NONE;
 }
 
 /* The indirect table @ind names; walked by index, at most its entries. */
-static bool walk_indirect(struct virtq_dev *vq, struct virtq_chain *c,
-			  bool *seen_write, const struct vq_desc *ind)
+static enum virtq_reject walk_indirect(struct virtq_dev *vq,
+				       struct virtq_chain *c, bool *seen_write,
+				       const struct vq_desc *ind)
 {
+	enum virtq_reject rej = VIRTQ_REJ_NONE;
 	const uint8_t *table = NULL;
 	struct vq_desc d;
 	uint64_t end = 0;
@@ -179,53 +217,55 @@ static bool walk_indirect(struct virtq_dev *vq, struct virtq_chain *c,
 	/* §2.7.5.3.1: "The driver MUST NOT set the VIRTQ_DESC_F_INDIRECT
 	 * flag unless the VIRTIO_F_INDIRECT_DESC feature was negotiated." */
 	if (!vq->indirect) {
-		return false;
+		return VIRTQ_REJ_INDIRECT_FEATURE;
 	}
 	/* §2.7.5.3.1: "The driver MUST NOT set both VIRTQ_DESC_F_INDIRECT
 	 * and VIRTQ_DESC_F_NEXT in flags." */
 	if (ind->flags & VIRTQ_DESC_F_NEXT) {
-		return false;
+		return VIRTQ_REJ_INDIRECT_NEXT;
 	}
 	/* A table of whole descriptors, no longer than the queue (the
 	 * chain-length rule of §2.7.5.3.1); the WRITE flag is ignored. */
 	if (!ind->len || ind->len % VIRTQ_DESC_SIZE || n > vq->num) {
-		return false;
+		return VIRTQ_REJ_INDIRECT_LEN;
 	}
 	if (ovf_add(ind->addr, ind->len, &end)) {
-		return false;
+		return VIRTQ_REJ_ADDR_OVERFLOW;
 	}
 	table = vq->ops->translate(vq->ctx, ind->addr, ind->len, false);
 	if (!table) {
-		return false;
+		return VIRTQ_REJ_INDIRECT_TRANSLATE;
 	}
 	for (count = 0;; count++) {
 		/* More steps than entries: the next links form a loop. */
 		if (count == n) {
-			return false;
+			return VIRTQ_REJ_INDIRECT_LOOP;
 		}
 		desc_read(table + (size_t)i * VIRTQ_DESC_SIZE, &d);
 		/* §2.7.5.3.1: "The driver MUST NOT set the
 		 * VIRTQ_DESC_F_INDIRECT flag within an indirect descriptor." */
 		if (d.flags & VIRTQ_DESC_F_INDIRECT) {
-			return false;
+			return VIRTQ_REJ_INDIRECT_NESTED;
 		}
-		if (!add_buf(vq, c, seen_write, &d)) {
-			return false;
+		rej = add_buf(vq, c, seen_write, &d);
+		if (rej) {
+			return rej;
 		}
 		if (!(d.flags & VIRTQ_DESC_F_NEXT)) {
-			return true;
+			return VIRTQ_REJ_NONE;
 		}
 		if (d.next >= n) {
-			return false;
+			return VIRTQ_REJ_INDIRECT_NEXT_RANGE;
 		}
 		i = d.next;
 	}
 }
 
 /* The chain at @head in the descriptor table; at most num steps. */
-static bool walk_chain(struct virtq_dev *vq, uint16_t head,
-		       struct virtq_chain *c)
+static enum virtq_reject walk_chain(struct virtq_dev *vq, uint16_t head,
+				    struct virtq_chain *c)
 {
+	enum virtq_reject rej = VIRTQ_REJ_NONE;
 	bool seen_write = false;
 	struct vq_desc d;
 	uint32_t count = 0;
@@ -235,20 +275,21 @@ static bool walk_chain(struct virtq_dev *vq, uint16_t head,
 		/* §2.7.5.3.1: "A driver MUST NOT create a descriptor chain
 		 * longer than the Queue Size of the device." Longer = loop. */
 		if (count == vq->num) {
-			return false;
+			return VIRTQ_REJ_CHAIN_LOOP;
 		}
 		desc_read(vq->desc + (size_t)i * VIRTQ_DESC_SIZE, &d);
 		if (d.flags & VIRTQ_DESC_F_INDIRECT) {
 			return walk_indirect(vq, c, &seen_write, &d);
 		}
-		if (!add_buf(vq, c, &seen_write, &d)) {
-			return false;
+		rej = add_buf(vq, c, &seen_write, &d);
+		if (rej) {
+			return rej;
 		}
 		if (!(d.flags & VIRTQ_DESC_F_NEXT)) {
-			return true;
+			return VIRTQ_REJ_NONE;
 		}
 		if (d.next >= vq->num) {
-			return false;
+			return VIRTQ_REJ_NEXT_RANGE;
 		}
 		i = d.next;
 	}
@@ -277,6 +318,7 @@ static void update_avail_event(struct virtq_dev *vq)
 /** virtq_dev_pop() - see virtq.h. */
 int virtq_dev_pop(struct virtq_dev *vq, struct virtq_chain *c)
 {
+	enum virtq_reject rej = VIRTQ_REJ_NONE;
 	uint16_t avail_idx = 0;
 	uint16_t slot = 0;
 	uint16_t head = 0;
@@ -293,7 +335,7 @@ int virtq_dev_pop(struct virtq_dev *vq, struct virtq_chain *c)
 	}
 	/* The driver cannot have more than num chains available (§2.7.6). */
 	if ((uint16_t)(avail_idx - vq->last_avail_idx) > vq->num) {
-		return mark_broken(vq);
+		return mark_broken(vq, VIRTQ_REJ_AVAIL_IDX);
 	}
 	/*
 	 * Acquire: read the avail slot, descriptors and indirect tables only
@@ -304,19 +346,20 @@ int virtq_dev_pop(struct virtq_dev *vq, struct virtq_chain *c)
 	slot = vq->last_avail_idx & (uint16_t)(vq->num - 1u);
 	head = le16_get(vq->avail + VQ_RING_ENTRIES + 2u * slot);
 	if (head >= vq->num) {
-		return mark_broken(vq);
+		return mark_broken(vq, VIRTQ_REJ_HEAD_RANGE);
 	}
 	/* A head is made available again only after we used it (§2.7.8). */
 	if (vq->inflight[head]) {
-		return mark_broken(vq);
+		return mark_broken(vq, VIRTQ_REJ_HEAD_IN_FLIGHT);
 	}
 	c->head = head;
 	c->n_out = 0;
 	c->n_in = 0;
 	c->out_len = 0;
 	c->in_len = 0;
-	if (!walk_chain(vq, head, c)) {
-		return mark_broken(vq);
+	rej = walk_chain(vq, head, c);
+	if (rej) {
+		return mark_broken(vq, rej);
 	}
 	vq->inflight[head] = 1u + (uint64_t)c->in_len;
 	vq->last_avail_idx++;

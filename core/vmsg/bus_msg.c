@@ -38,7 +38,10 @@ _Static_assert(DEV1_NEXT_OFFSET + 2 == DEV_BITMAP &&
 _Static_assert(DEV_MAX_COUNT == 256, "one window covers 256 devices");
 
 /* PING request and response. */
+#define PING_DATA 0
 #define PING_SIZE 4
+_Static_assert(PING_DATA + 4 == PING_SIZE && PING_SIZE == 4,
+	       "PING payload: data u32 echoed (§2.1)");
 
 /* EVENT_DEVICE. */
 #define EVDEV_DEV_NUM 0
@@ -93,7 +96,7 @@ static int u32_get(const uint8_t *pl, size_t plen, uint32_t *v)
 	if (plen != PING_SIZE) {
 		return VMSG_E_SIZE;
 	}
-	*v = le32_get(pl);
+	*v = le32_get(pl + PING_DATA);
 	return VMSG_OK;
 }
 
@@ -159,7 +162,7 @@ static int devices_put(enum vmsg_profile profile,
 static int u32_put(uint32_t v, uint8_t *pl, size_t *plen)
 {
 	if (pl) {
-		le32_put(pl, v);
+		le32_put(pl + PING_DATA, v);
 	}
 	return vmsg_fixed_size(plen, PING_SIZE);
 }

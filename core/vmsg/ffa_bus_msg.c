@@ -76,6 +76,9 @@ _Static_assert(AREA_RSP_RESULT + 2 == AREA_RSP_SIZE && AREA_RSP_SIZE == 4,
 
 /* One u16: AREA_UNSHARE request, AREA_RELEASE, results, ERROR. */
 #define U16_SIZE 2
+_Static_assert(U16_SIZE == 2,
+	       "AREA_UNSHARE request, AREA_RELEASE, RESET and "
+	       "EVENT_CONFIGURE responses, ERROR: one u16 (§2.3)");
 
 /* EVENT_CONFIGURE request. */
 #define EVCONF_METHOD 0 /* u8, reserved u8 at 1 */

@@ -82,6 +82,9 @@ _Static_assert(VMSG_MAX_SIZE - VMSG_HDR_SIZE - CFG_DATA <= VMSG_MAX_DATA,
 
 /* One u32: statuses, queue and region indexes, EVENT_USED. */
 #define U32_SIZE 4
+_Static_assert(U32_SIZE == 4,
+	       "GET/SET_DEVICE_STATUS, GET_VQUEUE, RESET_VQUEUE, "
+	       "GET_SHM requests, EVENT_USED: one u32 (§1.2)");
 
 /* GET_VQUEUE response and SET_VQUEUE request (aligned PR28/V2 layout). */
 #define VQ_INDEX 0

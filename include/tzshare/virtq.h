@@ -60,6 +60,30 @@ enum virtq_error {
 	VIRTQ_E_INVAL = -4, /* bad arguments (size not a power of 2, ...) */
 };
 
+/* Why a device queue broke (virtq_dev.reject); names: virtq_reject_name(). */
+enum virtq_reject {
+	VIRTQ_REJ_NONE = 0,
+	VIRTQ_REJ_AVAIL_IDX, /* avail idx more than num ahead */
+	VIRTQ_REJ_HEAD_RANGE, /* avail entry >= num */
+	VIRTQ_REJ_HEAD_IN_FLIGHT, /* head made available twice */
+	VIRTQ_REJ_NEXT_RANGE, /* next >= num */
+	VIRTQ_REJ_CHAIN_LOOP, /* chain longer than num */
+	VIRTQ_REJ_WRITE_ORDER, /* readable buffer after a writable one */
+	VIRTQ_REJ_TOO_MANY_IOVS, /* more than VIRTQ_MAX_CHAIN buffers */
+	VIRTQ_REJ_CHAIN_BYTES, /* readable or writable total > 4 GiB - 1 */
+	VIRTQ_REJ_ADDR_OVERFLOW, /* addr + len wraps */
+	VIRTQ_REJ_TRANSLATE, /* buffer outside the mapped areas */
+	VIRTQ_REJ_INDIRECT_FEATURE, /* INDIRECT without INDIRECT_DESC */
+	VIRTQ_REJ_INDIRECT_NEXT, /* INDIRECT together with NEXT */
+	VIRTQ_REJ_INDIRECT_NESTED, /* INDIRECT inside an indirect table */
+	VIRTQ_REJ_INDIRECT_LEN, /* table len 0, not 16*k, or > 16 * num */
+	VIRTQ_REJ_INDIRECT_TRANSLATE, /* table outside the mapped areas */
+	VIRTQ_REJ_INDIRECT_NEXT_RANGE, /* next beyond the table */
+	VIRTQ_REJ_INDIRECT_LOOP, /* more steps than table entries */
+};
+
+const char *virtq_reject_name(enum virtq_reject r);
+
 /* Ring layout sizes for @num entries (with EVENT_IDX fields). */
 static inline uint64_t virtq_desc_bytes(uint32_t num)
 {
@@ -233,6 +257,9 @@ struct virtq_dev {
 	uint8_t *avail;
 	uint8_t *used;
 	uint64_t *inflight; /* num entries: 0 or 1 + in_len of a popped head */
+	enum virtq_reject reject; /* why broken is set */
+	/* Optional, set after init: told (with ctx) why the queue broke. */
+	void (*log)(void *ctx, const char *msg);
 	struct virtq_dev_stats {
 		uint64_t popped;
 		uint64_t pushed;
@@ -254,8 +281,10 @@ int virtq_dev_init(struct virtq_dev *vq, uint16_t num, uint64_t desc_addr,
 /**
  * virtq_dev_set_inflight() - caller storage of num uint64_t (zeroed here)
  * in which the device remembers each popped head's writable length, so
- * that push can check what it returns. Required before the first pop
- * (pop and push return VIRTQ_E_INVAL without it).
+ * that push can check what it returns and pop can refuse a head made
+ * available twice. Device-private memory, never shared with the driver.
+ * Required before the first pop (pop and push return VIRTQ_E_INVAL
+ * without it); call it again after every virtq_dev_init().
  */
 void virtq_dev_set_inflight(struct virtq_dev *vq, uint64_t *inflight);
 

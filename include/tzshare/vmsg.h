@@ -169,7 +169,7 @@ struct vmsg_config {
 	uint32_t device_status; /* EVENT_CONFIG only */
 	uint32_t generation;
 	uint32_t offset;
-	uint32_t length; /* data bytes present = data_len */
+	uint32_t length; /* = data_len, except SET_CONFIG resp w/o echo */
 	uint32_t data_len; /* bytes of data[] in the message */
 	uint8_t data[VMSG_MAX_DATA];
 };

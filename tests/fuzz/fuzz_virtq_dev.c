@@ -57,7 +57,7 @@ static uint8_t *fz_translate(void *ctx, uint64_t addr, uint64_t len, bool write)
 	return NULL;
 }
 
-static const struct virtq_mem_ops fz_ops = { fz_translate };
+static const struct virtq_mem_ops fz_ops = { .translate = fz_translate };
 
 static bool inside(const uint8_t *p, uint32_t n, const uint8_t *base,
 		   uint32_t base_len)
@@ -166,7 +166,7 @@ static void run(struct fz *z, const uint8_t *hdr)
 		}
 	}
 	if (rc == VIRTQ_E_BROKEN) {
-		if (!dev.broken || dev.stats.rejected != 1 ||
+		if (!dev.broken || dev.stats.rejected != 1 || !dev.reject ||
 		    virtq_dev_pop(&dev, &c) != VIRTQ_E_BROKEN ||
 		    virtq_dev_push(&dev, 0, 0) != VIRTQ_E_BROKEN) {
 			__builtin_trap();

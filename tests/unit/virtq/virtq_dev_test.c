@@ -26,17 +26,22 @@ static void setup(struct vqf *f, bool indirect)
 }
 
 /*
- * The queue is broken for good: this pop and every later one fail, even
- * once the driver exposes a perfectly valid chain, and one rejection was
- * counted; the device wrote nothing to the used ring.
+ * The queue is broken for good, for rule @why: this pop and every later
+ * one fail, even once the driver exposes a perfectly valid chain, and one
+ * rejection was counted; the device wrote nothing to the used ring.
  */
-static void assert_broken_for_good(struct vqf *f)
+static void assert_broken_for_good(struct vqf *f, enum virtq_reject why)
 {
 	struct virtq_chain c;
 	unsigned int i = 0;
 
 	ASSERT_EQ(virtq_dev_pop(&f->dev, &c), VIRTQ_E_BROKEN);
 	ASSERT_TRUE(f->dev.broken);
+	if (f->dev.reject != why) {
+		test_fail(__FILE__, __LINE__, "rejected for \"%s\", not \"%s\"",
+			  virtq_reject_name(f->dev.reject),
+			  virtq_reject_name(why));
+	}
 	ASSERT_EQ(f->dev.stats.rejected, 1);
 	ASSERT_EQ(f->dev.stats.popped, 0);
 	/* Repair: every descriptor a valid one-buffer chain, all slots 0. */
@@ -89,7 +94,7 @@ TEST(avail_head_out_of_range_breaks_the_queue)
 	setup(&f, false);
 	vqf_desc_put(&f, 0, data(0), 64, 0, 0);
 	expose_chain_at(&f, NUM);
-	assert_broken_for_good(&f);
+	assert_broken_for_good(&f, VIRTQ_REJ_HEAD_RANGE);
 	vqf_teardown(&f);
 }
 
@@ -101,7 +106,7 @@ TEST(next_out_of_range_breaks_the_queue)
 	setup(&f, false);
 	vqf_desc_put(&f, 0, data(0), 64, VIRTQ_DESC_F_NEXT, NUM);
 	expose_chain_at(&f, 0);
-	assert_broken_for_good(&f);
+	assert_broken_for_good(&f, VIRTQ_REJ_NEXT_RANGE);
 	vqf_teardown(&f);
 }
 
@@ -114,7 +119,7 @@ TEST(descriptor_loop_breaks_the_queue)
 	vqf_desc_put(&f, 0, data(0), 64, VIRTQ_DESC_F_NEXT, 1);
 	vqf_desc_put(&f, 1, data(64), 64, VIRTQ_DESC_F_NEXT, 0);
 	expose_chain_at(&f, 0);
-	assert_broken_for_good(&f);
+	assert_broken_for_good(&f, VIRTQ_REJ_CHAIN_LOOP);
 	/* Bounded walk: at most num descriptors translated. */
 	ASSERT_TRUE(f.translations <= 3 + NUM);
 	vqf_teardown(&f);
@@ -127,7 +132,7 @@ TEST(descriptor_pointing_at_itself_breaks_the_queue)
 	setup(&f, false);
 	vqf_desc_put(&f, 5, data(0), 0, VIRTQ_DESC_F_NEXT, 5);
 	expose_chain_at(&f, 5);
-	assert_broken_for_good(&f);
+	assert_broken_for_good(&f, VIRTQ_REJ_CHAIN_LOOP);
 	vqf_teardown(&f);
 }
 
@@ -143,7 +148,7 @@ TEST(chain_of_num_plus_one_zero_length_descriptors_breaks_the_queue)
 			     (uint16_t)((i + 1) % NUM));
 	}
 	expose_chain_at(&f, 0);
-	assert_broken_for_good(&f);
+	assert_broken_for_good(&f, VIRTQ_REJ_CHAIN_LOOP);
 	vqf_teardown(&f);
 }
 
@@ -178,7 +183,7 @@ TEST(avail_idx_more_than_num_ahead_breaks_the_queue)
 		vqf_avail_slot_put(&f, i, i);
 	}
 	vqf_avail_idx_put(&f, NUM + 1);
-	assert_broken_for_good(&f);
+	assert_broken_for_good(&f, VIRTQ_REJ_AVAIL_IDX);
 	vqf_teardown(&f);
 }
 
@@ -217,6 +222,7 @@ TEST(head_made_available_twice_while_in_flight_breaks_the_queue)
 	expose_chain_at(&f, 2);
 	ASSERT_EQ(virtq_dev_pop(&f.dev, &c), VIRTQ_OK);
 	ASSERT_EQ(virtq_dev_pop(&f.dev, &c), VIRTQ_E_BROKEN);
+	ASSERT_EQ(f.dev.reject, VIRTQ_REJ_HEAD_IN_FLIGHT);
 	ASSERT_EQ(f.dev.stats.rejected, 1);
 	ASSERT_EQ(virtq_dev_push(&f.dev, 2, 0), VIRTQ_E_BROKEN);
 	ASSERT_EQ(vqf_used_idx(&f), 0);
@@ -234,7 +240,7 @@ TEST(readable_descriptor_after_a_writable_one_breaks_the_queue)
 		     1);
 	vqf_desc_put(&f, 1, data(64), 64, 0, 0);
 	expose_chain_at(&f, 0);
-	assert_broken_for_good(&f);
+	assert_broken_for_good(&f, VIRTQ_REJ_WRITE_ORDER);
 	vqf_teardown(&f);
 }
 
@@ -247,7 +253,7 @@ TEST(zero_length_readable_after_a_writable_one_breaks_the_queue)
 		     1);
 	vqf_desc_put(&f, 1, 0, 0, 0, 0);
 	expose_chain_at(&f, 0);
-	assert_broken_for_good(&f);
+	assert_broken_for_good(&f, VIRTQ_REJ_WRITE_ORDER);
 	vqf_teardown(&f);
 }
 
@@ -279,7 +285,7 @@ TEST(buffer_in_an_unmapped_area_breaks_the_queue)
 	setup(&f, false);
 	vqf_desc_put(&f, 0, vqf_addr(VQF_HUGE, 0), 64, 0, 0);
 	expose_chain_at(&f, 0);
-	assert_broken_for_good(&f);
+	assert_broken_for_good(&f, VIRTQ_REJ_TRANSLATE);
 	vqf_teardown(&f);
 }
 
@@ -290,7 +296,7 @@ TEST(buffer_running_past_the_area_end_breaks_the_queue)
 	setup(&f, false);
 	vqf_desc_put(&f, 0, data(DATA_LEN - 63), 64, 0, 0);
 	expose_chain_at(&f, 0);
-	assert_broken_for_good(&f);
+	assert_broken_for_good(&f, VIRTQ_REJ_TRANSLATE);
 	vqf_teardown(&f);
 }
 
@@ -315,7 +321,7 @@ TEST(buffer_whose_end_overflows_64_bits_breaks_the_queue)
 	setup(&f, false);
 	vqf_desc_put(&f, 0, ~0ull - 15, 64, 0, 0);
 	expose_chain_at(&f, 0);
-	assert_broken_for_good(&f);
+	assert_broken_for_good(&f, VIRTQ_REJ_ADDR_OVERFLOW);
 	vqf_teardown(&f);
 }
 
@@ -326,7 +332,7 @@ TEST(writable_buffer_in_a_read_only_area_breaks_the_queue)
 	setup(&f, false);
 	vqf_desc_put(&f, 0, vqf_addr(VQF_RO, 0), 64, VIRTQ_DESC_F_WRITE, 0);
 	expose_chain_at(&f, 0);
-	assert_broken_for_good(&f);
+	assert_broken_for_good(&f, VIRTQ_REJ_TRANSLATE);
 	vqf_teardown(&f);
 }
 
@@ -354,7 +360,7 @@ TEST(readable_bytes_above_4_gib_break_the_queue)
 		     VIRTQ_DESC_F_NEXT, 1);
 	vqf_desc_put(&f, 1, vqf_addr(VQF_HUGE, 0x80000000u), 0x80000000u, 0, 0);
 	expose_chain_at(&f, 0);
-	assert_broken_for_good(&f);
+	assert_broken_for_good(&f, VIRTQ_REJ_CHAIN_BYTES);
 	vqf_teardown(&f);
 }
 
@@ -388,6 +394,7 @@ TEST(more_than_max_chain_iovecs_break_the_queue)
 	vqf_expose(&f, 0);
 	ASSERT_EQ(virtq_dev_pop(&f.dev, &(struct virtq_chain){ 0 }),
 		  VIRTQ_E_BROKEN);
+	ASSERT_EQ(f.dev.reject, VIRTQ_REJ_TOO_MANY_IOVS);
 	ASSERT_EQ(f.dev.stats.rejected, 1);
 	ASSERT_EQ(virtq_dev_pop(&f.dev, &(struct virtq_chain){ 0 }),
 		  VIRTQ_E_BROKEN);
@@ -453,7 +460,7 @@ TEST(indirect_descriptor_without_the_feature_breaks_the_queue)
 	vqf_table_put(table_at(&f, 0), 0, data(4096), 64, 0, 0);
 	vqf_desc_put(&f, 0, data(0), VIRTQ_DESC_SIZE, VIRTQ_DESC_F_INDIRECT, 0);
 	expose_chain_at(&f, 0);
-	assert_broken_for_good(&f);
+	assert_broken_for_good(&f, VIRTQ_REJ_INDIRECT_FEATURE);
 	vqf_teardown(&f);
 }
 
@@ -469,7 +476,7 @@ TEST(indirect_descriptor_with_next_breaks_the_queue)
 		     VIRTQ_DESC_F_INDIRECT | VIRTQ_DESC_F_NEXT, 1);
 	vqf_desc_put(&f, 1, data(8192), 64, 0, 0);
 	expose_chain_at(&f, 0);
-	assert_broken_for_good(&f);
+	assert_broken_for_good(&f, VIRTQ_REJ_INDIRECT_NEXT);
 	vqf_teardown(&f);
 }
 
@@ -488,7 +495,7 @@ TEST(indirect_descriptor_inside_an_indirect_table_breaks_the_queue)
 	vqf_desc_put(&f, 0, data(0), 2 * VIRTQ_DESC_SIZE, VIRTQ_DESC_F_INDIRECT,
 		     0);
 	expose_chain_at(&f, 0);
-	assert_broken_for_good(&f);
+	assert_broken_for_good(&f, VIRTQ_REJ_INDIRECT_NESTED);
 	vqf_teardown(&f);
 }
 
@@ -499,7 +506,7 @@ TEST(indirect_table_of_length_zero_breaks_the_queue)
 	setup(&f, true);
 	vqf_desc_put(&f, 0, data(0), 0, VIRTQ_DESC_F_INDIRECT, 0);
 	expose_chain_at(&f, 0);
-	assert_broken_for_good(&f);
+	assert_broken_for_good(&f, VIRTQ_REJ_INDIRECT_LEN);
 	vqf_teardown(&f);
 }
 
@@ -512,7 +519,7 @@ TEST(indirect_table_length_not_a_multiple_of_16_breaks_the_queue)
 	vqf_desc_put(&f, 0, data(0), VIRTQ_DESC_SIZE + 8, VIRTQ_DESC_F_INDIRECT,
 		     0);
 	expose_chain_at(&f, 0);
-	assert_broken_for_good(&f);
+	assert_broken_for_good(&f, VIRTQ_REJ_INDIRECT_LEN);
 	vqf_teardown(&f);
 }
 
@@ -525,7 +532,7 @@ TEST(indirect_table_longer_than_num_entries_breaks_the_queue)
 	vqf_desc_put(&f, 0, data(0), (NUM + 1) * VIRTQ_DESC_SIZE,
 		     VIRTQ_DESC_F_INDIRECT, 0);
 	expose_chain_at(&f, 0);
-	assert_broken_for_good(&f);
+	assert_broken_for_good(&f, VIRTQ_REJ_INDIRECT_LEN);
 	vqf_teardown(&f);
 }
 
@@ -553,7 +560,19 @@ TEST(indirect_table_past_the_area_end_breaks_the_queue)
 	vqf_desc_put(&f, 0, data(DATA_LEN - 16), 2 * VIRTQ_DESC_SIZE,
 		     VIRTQ_DESC_F_INDIRECT, 0);
 	expose_chain_at(&f, 0);
-	assert_broken_for_good(&f);
+	assert_broken_for_good(&f, VIRTQ_REJ_INDIRECT_TRANSLATE);
+	vqf_teardown(&f);
+}
+
+TEST(indirect_table_whose_end_overflows_64_bits_breaks_the_queue)
+{
+	struct vqf f;
+
+	setup(&f, true);
+	vqf_desc_put(&f, 0, ~0ull - 15, 2 * VIRTQ_DESC_SIZE,
+		     VIRTQ_DESC_F_INDIRECT, 0);
+	expose_chain_at(&f, 0);
+	assert_broken_for_good(&f, VIRTQ_REJ_ADDR_OVERFLOW);
 	vqf_teardown(&f);
 }
 
@@ -569,7 +588,7 @@ TEST(indirect_next_out_of_the_table_breaks_the_queue)
 	vqf_desc_put(&f, 0, data(0), 2 * VIRTQ_DESC_SIZE, VIRTQ_DESC_F_INDIRECT,
 		     0);
 	expose_chain_at(&f, 0);
-	assert_broken_for_good(&f);
+	assert_broken_for_good(&f, VIRTQ_REJ_INDIRECT_NEXT_RANGE);
 	vqf_teardown(&f);
 }
 
@@ -585,7 +604,7 @@ TEST(indirect_table_loop_breaks_the_queue)
 	vqf_desc_put(&f, 0, data(0), 2 * VIRTQ_DESC_SIZE, VIRTQ_DESC_F_INDIRECT,
 		     0);
 	expose_chain_at(&f, 0);
-	assert_broken_for_good(&f);
+	assert_broken_for_good(&f, VIRTQ_REJ_INDIRECT_LOOP);
 	vqf_teardown(&f);
 }
 
@@ -602,7 +621,7 @@ TEST(readable_after_writable_inside_an_indirect_table_breaks_the_queue)
 	vqf_desc_put(&f, 0, data(0), 2 * VIRTQ_DESC_SIZE, VIRTQ_DESC_F_INDIRECT,
 		     0);
 	expose_chain_at(&f, 0);
-	assert_broken_for_good(&f);
+	assert_broken_for_good(&f, VIRTQ_REJ_WRITE_ORDER);
 	vqf_teardown(&f);
 }
 
@@ -614,7 +633,7 @@ TEST(buffer_out_of_range_inside_an_indirect_table_breaks_the_queue)
 	vqf_table_put(table_at(&f, 0), 0, data(DATA_LEN), 1, 0, 0);
 	vqf_desc_put(&f, 0, data(0), VIRTQ_DESC_SIZE, VIRTQ_DESC_F_INDIRECT, 0);
 	expose_chain_at(&f, 0);
-	assert_broken_for_good(&f);
+	assert_broken_for_good(&f, VIRTQ_REJ_TRANSLATE);
 	vqf_teardown(&f);
 }
 
@@ -708,4 +727,48 @@ TEST(device_init_rejects_bad_sizes_misalignment_and_untranslatable_rings)
 	ASSERT_EQ(virtq_dev_init(&d, NUM, desc, avail, used, 0, 0, &f.ops, &f),
 		  VIRTQ_OK);
 	vqf_teardown(&f);
+}
+
+static unsigned int log_calls;
+static char log_msg[64];
+
+static void record_log(void *ctx, const char *msg)
+{
+	(void)ctx;
+	log_calls++;
+	snprintf(log_msg, sizeof(log_msg), "%s", msg);
+}
+
+/* Style: every rejection is logged with its reason, once. */
+TEST(breaking_the_queue_logs_the_rule_once)
+{
+	struct virtq_chain c;
+	struct vqf f;
+
+	setup(&f, false);
+	f.dev.log = record_log;
+	vqf_desc_put(&f, 0, data(0), 64, VIRTQ_DESC_F_NEXT, NUM);
+	expose_chain_at(&f, 0);
+	ASSERT_EQ(virtq_dev_pop(&f.dev, &c), VIRTQ_E_BROKEN);
+	ASSERT_EQ(virtq_dev_pop(&f.dev, &c), VIRTQ_E_BROKEN);
+	ASSERT_EQ(log_calls, 1);
+	ASSERT_TRUE(strcmp(log_msg, virtq_reject_name(VIRTQ_REJ_NEXT_RANGE)) ==
+		    0);
+	ASSERT_TRUE(strcmp(log_msg, "next out of range") == 0);
+	vqf_teardown(&f);
+}
+
+TEST(every_reject_reason_has_a_distinct_name)
+{
+	int r = 0, q = 0;
+
+	for (r = VIRTQ_REJ_NONE; r <= VIRTQ_REJ_INDIRECT_LOOP; r++) {
+		ASSERT_TRUE(strcmp(virtq_reject_name(r), "unknown") != 0);
+		for (q = 0; q < r; q++) {
+			ASSERT_TRUE(strcmp(virtq_reject_name(r),
+					   virtq_reject_name(q)) != 0);
+		}
+	}
+	ASSERT_TRUE(strcmp(virtq_reject_name(VIRTQ_REJ_INDIRECT_LOOP + 1),
+			   "unknown") == 0);
 }

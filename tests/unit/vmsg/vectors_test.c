@@ -521,13 +521,15 @@ TEST(decoding_ignores_bytes_past_msg_size)
 		uint8_t buf[VMSG_FFA_DIRECT_MAX + 64];
 		struct vmsg m;
 		char why[128] = "";
+		int rc = 0;
 
 		memset(buf, 0x5a, sizeof(buf));
 		memcpy(buf, v->bytes, v->len);
-		if (vmsg_decode(profiles[p], buf, sizeof(buf), &m) != VMSG_OK ||
+		rc = vmsg_decode(profiles[p], buf, sizeof(buf), &m);
+		if (rc != VMSG_OK ||
 		    !vmsg_eq(&m, &v->m, false, why, sizeof(why))) {
-			fprintf(stderr, "  %s/%s: %s\n", v->name,
-				profile_names[p], why);
+			fprintf(stderr, "  %s/%s: rc %d %s\n", v->name,
+				profile_names[p], rc, why);
 			bad++;
 		}
 	}
