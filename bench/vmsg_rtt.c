@@ -4,7 +4,7 @@
  * GET_DEVICE_STATUS to the echo device of tzshare-sp (VM -> SPMC -> SP ->
  * SPMC -> VM), carried by DIRECT_REQ2 and by FFA_MSG_SEND2 + FFA_RUN,
  * against the bare FF-A direct-request round trip (DIRECT_REQ2 to the echo
- * service) measured in the same run. The difference is the cost of the
+ * service) measured in the same run, interleaved with it. The difference is the cost of the
  * codec, token matching, the SP's backend lock and the transport. Medians
  * of per-iteration timings.
  */
@@ -23,6 +23,7 @@
 #define WARMUP 500
 
 static uint64_t samples[ITERS];
+static uint64_t samples2[ITERS];
 
 static int cmp_u64(const void *a, const void *b)
 {
@@ -31,37 +32,46 @@ static int cmp_u64(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-static double median_us(unsigned int n)
+static double median_us(uint64_t *s, unsigned int n)
 {
-	qsort(samples, n, sizeof(samples[0]), cmp_u64);
-	return (double)samples[n / 2] / 1000.0;
+	qsort(s, n, sizeof(s[0]), cmp_u64);
+	return (double)s[n / 2] / 1000.0;
 }
 
-static double ffa_rtt_us(struct tzs_vcpu *v)
+static void ffa_once(struct tzs_vcpu *v)
 {
 	uint64_t args[14] = { 1, 2, 3 }, ret[14];
-	unsigned int i = 0;
 
-	for (i = 0; i < ITERS + WARMUP; i++) {
-		uint64_t t0 = bench_now_ns();
-
-		if (tzs_vcpu_direct_req2(v, 0x8001, TZS_UUID_ECHO, args, ret)) {
-			fprintf(stderr, "direct request failed\n");
-			exit(1);
-		}
-		if (i >= WARMUP) {
-			samples[i - WARMUP] = bench_now_ns() - t0;
-		}
+	if (tzs_vcpu_direct_req2(v, 0x8001, TZS_UUID_ECHO, args, ret)) {
+		fprintf(stderr, "direct request failed\n");
+		exit(1);
 	}
-	return median_us(ITERS);
 }
 
-static double vmsg_rtt_us(struct tzs_ep *vm, bool indirect, unsigned int n)
+static void vmsg_once(struct tzs_vmsg_echo *e)
+{
+	uint32_t status = 0;
+
+	if (tzs_vmsg_echo_status(e, &status) ||
+	    !(status & VIRTIO_STATUS_DRIVER_OK)) {
+		fprintf(stderr, "GET_DEVICE_STATUS failed\n");
+		exit(1);
+	}
+}
+
+/*
+ * Alternate one bare FF-A round trip and one virtio-msg round trip, so
+ * that both medians see the same machine load (the machine is shared).
+ * Returns the virtio-msg median; *ffa gets the FF-A one.
+ */
+static double vmsg_rtt_us(struct tzs_ep *vm, bool indirect, unsigned int n,
+			  double *ffa)
 {
 	struct tzs_vmsg_bus_opts o;
 	struct tzs_vmsg_bus *b = NULL;
 	struct tzs_vmsg_echo *e = NULL;
-	uint32_t status = 0;
+	struct tzs_vcpu *v = tzs_ep_vcpu(vm, 0);
+	double r = 0;
 	unsigned int i = 0;
 
 	memset(&o, 0, sizeof(o));
@@ -72,20 +82,21 @@ static double vmsg_rtt_us(struct tzs_ep *vm, bool indirect, unsigned int n)
 		exit(1);
 	}
 	for (i = 0; i < n + WARMUP; i++) {
-		uint64_t t0 = bench_now_ns();
+		uint64_t t0 = bench_now_ns(), t1 = 0;
 
-		if (tzs_vmsg_echo_status(e, &status) ||
-		    !(status & VIRTIO_STATUS_DRIVER_OK)) {
-			fprintf(stderr, "GET_DEVICE_STATUS failed\n");
-			exit(1);
-		}
+		ffa_once(v);
+		t1 = bench_now_ns();
+		vmsg_once(e);
 		if (i >= WARMUP) {
-			samples[i - WARMUP] = bench_now_ns() - t0;
+			samples[i - WARMUP] = t1 - t0;
+			samples2[i - WARMUP] = bench_now_ns() - t1;
 		}
 	}
+	*ffa = median_us(samples, n);
+	r = median_us(samples2, n);
 	tzs_vmsg_echo_close(e);
 	tzs_vmsg_bus_close(b);
-	return median_us(n);
+	return r;
 }
 
 int main(void)
@@ -93,7 +104,7 @@ int main(void)
 	struct tzs_launch l;
 	struct tzs_launch_opts lo = { 0 };
 	struct tzs_ep *vm = NULL;
-	double ffa = 0, direct = 0, indirect = 0;
+	double ffa = 0, ffa2 = 0, direct = 0, indirect = 0;
 	int rc = 0;
 
 	signal(SIGPIPE, SIG_IGN);
@@ -102,11 +113,10 @@ int main(void)
 		fprintf(stderr, "platform start failed\n");
 		return 1;
 	}
-	ffa = ffa_rtt_us(tzs_ep_vcpu(vm, 0));
-	direct = vmsg_rtt_us(vm, false, ITERS);
-	indirect = vmsg_rtt_us(vm, true, ITERS_INDIRECT);
+	direct = vmsg_rtt_us(vm, false, ITERS, &ffa);
+	indirect = vmsg_rtt_us(vm, true, ITERS_INDIRECT, &ffa2);
 	bench_line("vmsg_get_status_rtt_direct", direct, ffa, "us");
-	bench_line("vmsg_get_status_rtt_indirect", indirect, ffa, "us");
+	bench_line("vmsg_get_status_rtt_indirect", indirect, ffa2, "us");
 	tzs_ep_detach(vm);
 	tzs_launch_stop(&l, 5000);
 	return 0;
