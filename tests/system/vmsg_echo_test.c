@@ -226,3 +226,69 @@ TEST(opening_an_absent_device_fails)
 	ASSERT_EQ(vs_live_shares(vm), 0);
 	sys_stop(&l, vm);
 }
+
+/*
+ * Completions the driver asked to hear about (used_event set, as reap()
+ * does before it waits): the device emits EVENT_USED; with NOTIF it raises
+ * FF-A notification notify_id (an interrupt on our control socket), then
+ * the EVENT_POLL drain returns the event; with POLL only the drain does.
+ */
+static void used_event_delivery(bool poll_events)
+{
+	struct tzs_launch l;
+	struct tzs_ep *vm = NULL;
+	struct tzs_vmsg_bus *b = NULL;
+	struct tzs_vmsg_echo *e = NULL;
+	struct tzs_vmsg_bus_stats st0, st1;
+	struct tzs_vmsg_echo_req r;
+	struct tzs_vmsg_dma d;
+	struct virtq_drv *vq = NULL;
+	uint32_t i = 0, got = 0;
+	void *tok = NULL;
+	int n = 0;
+
+	sys_start(&l, NULL);
+	vm = sys_attach(&l, SYS_VM1);
+	b = vs_bus(vm, (struct vs_mode){ .poll_events = poll_events });
+	e = vs_echo(b, VS_ECHO);
+	vq = tzs_vmsg_echo_vq(e);
+	ASSERT_EQ(tzs_vmsg_dma_alloc(b, 8 * VS_SLOT, &d), 0);
+	for (i = 0; i < 4; i++) {
+		r = vs_req(&d, 4, VS_SLOT, i, 0, 128);
+		vs_fill(r.src, 128, 40 + i);
+		ASSERT_EQ(tzs_vmsg_echo_submit(e, &r), 0);
+	}
+	(void)virtq_drv_publish(vq);
+	ASSERT_TRUE(virtq_drv_enable_cb(vq));
+	tzs_vmsg_bus_get_stats(b, &st0);
+	ASSERT_EQ(tzs_vmsg_echo_notify(e), 0);
+	n = tzs_vmsg_bus_events(b, -1);
+	tzs_vmsg_bus_get_stats(b, &st1);
+	ASSERT_EQ(n, 1); /* EVENT_USED for queue 0 */
+	ASSERT_TRUE(st1.polls > st0.polls);
+	if (!poll_events) {
+		ASSERT_TRUE(st1.irqs > st0.irqs);
+	}
+	virtq_drv_disable_cb(vq);
+	for (i = 0; i < 4; i++) {
+		ASSERT_EQ(tzs_vmsg_echo_reap(e, &tok, &got, 0), 1);
+		ASSERT_EQ(got, 128);
+	}
+	for (i = 0; i < 4; i++) {
+		ASSERT_TRUE(vs_check(d.va + (uint64_t)(4 + i) * VS_SLOT, 128,
+				     40 + i));
+	}
+	tzs_vmsg_echo_close(e);
+	tzs_vmsg_bus_close(b);
+	sys_stop(&l, vm);
+}
+
+TEST(event_used_arrives_by_notification_then_event_poll)
+{
+	used_event_delivery(false);
+}
+
+TEST(event_used_arrives_by_event_poll_without_notification)
+{
+	used_event_delivery(true);
+}
