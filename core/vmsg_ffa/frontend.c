@@ -179,7 +179,7 @@ void vmsg_ffa_frontend_init(struct vmsg_ffa_frontend *fe,
 	fe->max_msg_size = VMSG_FFA_DIRECT_MAX;
 	fe->drv_bus.request = drv_request;
 	fe->drv_bus.event = drv_event;
-	/* Keep in step with max_msg_size if the host changes it. */
+	/* Copied from max_msg_size again at VERSION negotiation. */
 	fe->drv_bus.max_msg_size = VMSG_FFA_DIRECT_MAX;
 }
 
@@ -202,6 +202,11 @@ static void version_accept(struct vmsg_ffa_frontend *fe,
 	fe->peer_bus_features = v->bus_features;
 	fe->transport_features = v->transport_features;
 	fe->peer_max_areas = v->max_areas;
+	fe->drv_bus.max_msg_size = fe->max_msg_size;
+	fe->drv_bus.strict_generation =
+		profile == VMSG_PROFILE_PR28 ||
+		(v->transport_features &
+		 VMSG_TRANSPORT_F_STRICT_CONFIG_GENERATION);
 }
 
 static int version_v2(struct vmsg_ffa_frontend *fe)

@@ -18,7 +18,9 @@
  * Config accesses are split to fit the bus's maximum message size. A read
  * spanning several messages is retried when the generation changed in
  * between (virtio §2.5: read until the generation is stable). A write
- * carries the last generation seen; a rejection (length 0) returns
+ * carries the last generation seen when the bus says generations are
+ * checked (PR28, or V2 with STRICT_CONFIG_GENERATION; MBZ otherwise, as
+ * Linux PoC v2 sends it); a rejection (length 0) returns
  * VMSG_T_E_REFUSED with t->generation refreshed, so the caller can re-read
  * and retry (PR28 ConfigGen, driver side).
  */
@@ -246,7 +248,9 @@ int vmsg_drvt_config_write(struct vmsg_drvt *t, uint32_t offset,
 			return VMSG_T_E_STATE;
 		}
 		req_init(t, VMSG_SET_CONFIG, &req);
-		req.u.config.generation = t->generation;
+		if (t->bus->strict_generation) {
+			req.u.config.generation = t->generation;
+		}
 		req.u.config.offset = (uint32_t)off;
 		req.u.config.length = n;
 		req.u.config.data_len = n;

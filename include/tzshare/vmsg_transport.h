@@ -188,6 +188,10 @@ struct vmsg_drv_bus_ops {
 	/* Largest message the bus carries (0: VMSG_MIN_MAX_SIZE). Config
 	 * reads and writes are split to fit. */
 	uint32_t max_msg_size;
+	/* SET_CONFIG carries the generation (PR28 profile, or V2 with
+	 * VIRTIO_MSG_F_STRICT_CONFIG_GENERATION); else the field is MBZ and
+	 * sent as 0. Set by the bus at negotiation. */
+	bool strict_generation;
 };
 
 struct vmsg_drvt {

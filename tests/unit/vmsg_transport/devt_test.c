@@ -767,6 +767,7 @@ TEST(corrupt_avail_ring_sets_needs_reset_and_emits_event_config)
 	le16_put(f->mem + FX_AVAIL_OFF + 2, 2);
 	fx_kick(f);
 	ASSERT_TRUE(f->t.vq[0].q.broken);
+	ASSERT_EQ(f->t.vq[0].q.reject, VIRTQ_REJ_HEAD_RANGE);
 	ASSERT_EQ(f->t.status, FX_S_LIVE | VIRTIO_STATUS_NEEDS_RESET);
 	ASSERT_EQ(f->n_events, 1);
 	ASSERT_EQ(f->events[0].hdr.msg_id, VMSG_EVENT_CONFIG);

@@ -18,6 +18,7 @@ struct dbus {
 	bool strip_features_ok;
 	int bump_config_after; /* requests left before a config change */
 	uint64_t requests;
+	uint32_t last_set_config_gen;
 };
 
 static int dbus_request(void *ctx, struct vmsg *req, struct vmsg *resp)
@@ -26,6 +27,9 @@ static int dbus_request(void *ctx, struct vmsg *req, struct vmsg *resp)
 
 	b->requests++;
 	req->hdr.token = ++b->token;
+	if (req->hdr.msg_id == VMSG_SET_CONFIG) {
+		b->last_set_config_gen = req->u.config.generation;
+	}
 	if (!vmsg_devt_handle(&b->f->t, req, resp) || b->lose_answers) {
 		return VMSG_T_E_TIMEOUT;
 	}
@@ -70,6 +74,7 @@ static struct dbus *dbus_new(enum vmsg_profile profile, uint32_t max_msg)
 	b->ops.request = dbus_request;
 	b->ops.event = dbus_event;
 	b->ops.max_msg_size = max_msg;
+	b->ops.strict_generation = profile == VMSG_PROFILE_PR28;
 	b->f->t.max_msg_size = max_msg ? max_msg : VMSG_MIN_MAX_SIZE;
 	return b;
 }
@@ -395,4 +400,25 @@ TEST(get_shm_reads_an_empty_region)
 	ASSERT_EQ(vmsg_drvt_get_shm(&t, 0, &addr, &len), VMSG_T_OK);
 	ASSERT_EQ(addr, 0);
 	ASSERT_EQ(len, 0);
+}
+
+TEST(config_write_sends_generation_zero_in_v2_unless_strict)
+{
+	struct dbus *b = dbus_new(VMSG_PROFILE_V2, VMSG_FFA_DIRECT_MAX);
+	struct vmsg_drvt t;
+	uint8_t flags[4] = { 1, 0, 0, 0 };
+	uint8_t cfg[4];
+
+	drv_init(b, &t);
+	drv_bring_up(b, &t);
+	ASSERT_EQ(vmsg_drvt_config_read(&t, 0, cfg, 4), VMSG_T_OK);
+	ASSERT_TRUE(t.generation != 0);
+	ASSERT_EQ(vmsg_drvt_config_write(&t, VDEV_ECHO_CFG_FLAGS, flags, 4),
+		  VMSG_T_OK);
+	ASSERT_EQ(b->last_set_config_gen, 0);
+	b->ops.strict_generation = true;
+	b->f->t.strict_generation = true;
+	ASSERT_EQ(vmsg_drvt_config_write(&t, VDEV_ECHO_CFG_FLAGS, flags, 4),
+		  VMSG_T_OK);
+	ASSERT_EQ(b->last_set_config_gen, b->f->t.generation - 1);
 }
