@@ -292,3 +292,53 @@ TEST(event_used_arrives_by_event_poll_without_notification)
 {
 	used_event_delivery(true);
 }
+
+/* The DMA window: page-aligned, naturally aligned, disjoint blocks inside
+ * the window; exhausting it fails with ENOMEM; freeing everything makes
+ * the largest block available again (buddies merge). */
+TEST(dma_window_blocks_are_aligned_disjoint_and_merge_back)
+{
+	enum { N = 64 };
+	struct tzs_launch l;
+	struct tzs_ep *vm = NULL;
+	struct tzs_vmsg_bus *b = NULL;
+	struct tzs_vmsg_bus_opts o;
+	struct tzs_vmsg_dma d[N], big, extra;
+	unsigned int i = 0, j = 0;
+
+	sys_start(&l, NULL);
+	vm = sys_attach(&l, SYS_VM1);
+	memset(&o, 0, sizeof(o));
+	o.dynamic = true;
+	o.mem_pa = SYS_VM1_BASE + (16u << 20);
+	o.mem_size = 1u << 20; /* 256 pages */
+	ASSERT_EQ(tzs_vmsg_bus_open(vm, &o, &b), 0);
+	for (i = 0; i < N; i++) {
+		uint64_t block = i % 4 == 2 ? 4 * 4096 : (i % 4 + 1) * 4096;
+
+		/* 1..4 pages less 100 bytes: len rounds up to pages, the
+		 * block (and its alignment) to a power of 2 of them. */
+		ASSERT_EQ(
+			tzs_vmsg_dma_alloc(b, (i % 4 + 1) * 4096 - 100, &d[i]),
+			0);
+		ASSERT_EQ(d[i].len, (i % 4 + 1) * 4096);
+		ASSERT_EQ((d[i].pa - o.mem_pa) % block, 0);
+		ASSERT_TRUE(d[i].pa >= o.mem_pa &&
+			    d[i].pa + d[i].len <= o.mem_pa + o.mem_size);
+		ASSERT_TRUE(d[i].va == tzs_ep_pa(vm, d[i].pa, d[i].len));
+		for (j = 0; j < i; j++) {
+			ASSERT_TRUE(d[i].pa + d[i].len <= d[j].pa ||
+				    d[j].pa + d[j].len <= d[i].pa);
+		}
+	}
+	ASSERT_EQ(tzs_vmsg_dma_alloc(b, o.mem_size, &big), -ENOMEM);
+	for (i = 0; i < N; i++) {
+		tzs_vmsg_dma_free(b, &d[i]);
+	}
+	ASSERT_EQ(tzs_vmsg_dma_alloc(b, o.mem_size, &big), 0);
+	ASSERT_EQ(big.pa, o.mem_pa);
+	ASSERT_EQ(tzs_vmsg_dma_alloc(b, 4096, &extra), -ENOMEM);
+	tzs_vmsg_dma_free(b, &big);
+	tzs_vmsg_bus_close(b);
+	sys_stop(&l, vm);
+}
