@@ -33,6 +33,8 @@
  *   x7 = bytes to print (0 = 64, at most 4096)
  * Retrieves, prints "[sp 0xID] <text>" to stderr (up to the first NUL),
  * relinquishes. Response: x3 = FF-A status, x4 = bytes printed.
+ * TZS_VMSG_CMD_* (<tzshare/vmsg_host.h>) drive its virtio-msg bus, which
+ * serves DIRECT_REQ2 to TZS_UUID_VIRTIO_MSG_BUS and indirect messages.
  * Any other DIRECT_REQ is echoed (x3..x7); DIRECT_REQ2 to TZS_UUID_ECHO
  * echoes x4..x17. */
 #define TZS_SP_CMD_MEM_READ 0x4D454D52u /* "MEMR" */
