@@ -3,27 +3,36 @@
  * virtio-msg bus over FF-A, both roles (portable core). The carriage
  * (FFA_MSG_SEND_DIRECT_REQ2 x4..x17, or FFA_MSG_SEND2 through RX/TX) and
  * the FF-A memory calls are the host's: the cores see whole messages as
- * bytes and call struct *_ops for everything else.
+ * bytes and call struct *_ops for everything else. Neither side locks:
+ * the host runs one message (or one device call) at a time per instance.
  *
  * Backend (device role, in the secure partition): answers VERSION (v2
- * negotiation), GET_DEVICES, PING, RESET, EVENT_CONFIGURE, EVENT_POLL,
- * AREA_SHARE / AREA_UNSHARE, and routes transport messages by dev_num to
- * the registered devices. Areas: on AREA_SHARE the backend asks the host to
- * retrieve and map the FF-A handle and keeps it mapped while the area lives
- * (mapping is expensive); AREA_UNSHARE answers BUSY while a device still
- * uses the area and AREA_RELEASE is emitted once it is let go. Bus address
- * = area_id << 48 | offset; translate() resolves it for the virtqueues.
- * Device events (EVENT_USED, EVENT_CONFIG, EVENT_DEVICE, AREA_RELEASE)
- * queue up for EVENT_POLL; with EVENT_CONFIGURE NOTIF the host raises an
- * FF-A notification when the queue becomes non-empty.
+ * probe/echo negotiation, v1 = PR28 profile fallback), GET_DEVICES
+ * (windows, any number of devices), PING, RESET, EVENT_CONFIGURE (POLL,
+ * NOTIF), EVENT_POLL, AREA_SHARE / AREA_UNSHARE, and routes transport
+ * messages by dev_num to the registered devices (struct vmsg_devt). A
+ * refused well-formed request gets the FF-A bus ERROR message in the V2
+ * profile; malformed or unknown messages get nothing (backend.c).
+ * Areas: on AREA_SHARE the backend asks the host to retrieve and map the
+ * FF-A handle and keeps it mapped while the area lives (mapping is
+ * expensive); queues hold the areas their rings lie in, AREA_UNSHARE
+ * answers BUSY while held and AREA_RELEASE is emitted once the last holder
+ * lets go (backend_area.c). Bus address = area_id << 48 | offset;
+ * translate() resolves it for the virtqueues. Device events (EVENT_USED,
+ * EVENT_CONFIG, EVENT_DEVICE, AREA_RELEASE) queue up for EVENT_POLL; with
+ * EVENT_CONFIGURE NOTIF the host raises an FF-A notification when the
+ * queue becomes non-empty (backend_event.c). Bus RESET resets every
+ * device and releases every area.
  *
  * Frontend (driver role, in the VM): discovery is the host's (partition
  * info by the bus UUID); the core negotiates VERSION, enumerates devices
  * with GET_DEVICES windows (any number of devices), configures events
  * (NOTIF preferred, POLL fallback), drains EVENT_POLL, handles hotplug
  * (EVENT_DEVICE READY / REMOVED), PING, bus RESET, allocates tokens and
- * matches responses (dev_num, token), and manages areas (share + AREA_SHARE,
- * AREA_UNSHARE + reclaim, late AREA_RELEASE).
+ * matches responses (dev_num, token), manages areas (share + AREA_SHARE,
+ * AREA_UNSHARE + reclaim, late AREA_RELEASE), and offers fe->drv_bus so a
+ * struct vmsg_drvt runs over it. DMA helpers for the static pool and
+ * dynamic per-buffer areas are at the end of this header.
  */
 #ifndef TZSHARE_VMSG_FFA_BUS_H
 #define TZSHARE_VMSG_FFA_BUS_H

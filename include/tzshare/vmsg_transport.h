@@ -9,7 +9,10 @@
  * config generation, builds the device-side virtqueues at DRIVER_OK from
  * SET_VQUEUE bus addresses (translated by the bus), and resets cleanly
  * (status 0 or RESET_VQUEUE). Responses come back in request order (one
- * per request; the caller answers synchronously).
+ * per request; the caller answers synchronously). Which message is valid
+ * in which state, and what is dropped, is listed at the top of
+ * core/vmsg_transport/devt.c. Queues hold the bus memory their rings lie
+ * in (struct vmsg_devt_bus_ops) from SET_VQUEUE until they are dropped.
  *
  * Driver side: struct vmsg_drvt runs the init sequence against one device
  * (GET_DEVICE_INFO, feature blocks, FEATURES_OK check, config with

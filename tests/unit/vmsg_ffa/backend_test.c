@@ -816,3 +816,41 @@ TEST(bus_reset_resets_devices_unmaps_areas_and_clears_events)
 	ASSERT_TRUE(l->be.negotiated);
 	ASSERT_EQ(lp_mem_reclaim(l, h), VMSG_T_OK);
 }
+
+TEST(answer_that_does_not_fit_the_callers_buffer_is_dropped)
+{
+	struct loop *l = lp_new(LP_BUS_FEATURES);
+	uint8_t msg[VMSG_MAX_SIZE], resp[VMSG_MAX_SIZE];
+	struct vmsg m = lp_bus_msg(VMSG_BUS_PING, 1);
+	int n = 0;
+
+	negotiate_v2(l);
+	n = vmsg_encode(VMSG_PROFILE_V2, &m, msg, sizeof(msg));
+	ASSERT_EQ(vmsg_ffa_backend_handle(&l->be, msg, (size_t)n, resp, 11), 0);
+	ASSERT_EQ(l->be.stats.dropped, 1);
+	ASSERT_EQ(vmsg_ffa_backend_handle(&l->be, msg, (size_t)n, resp, 12),
+		  12);
+}
+
+TEST(event_poll_skips_an_event_larger_than_the_callers_buffer)
+{
+	struct loop *l = lp_new(LP_BUS_FEATURES);
+	uint8_t msg[VMSG_MAX_SIZE], resp[VMSG_MAX_SIZE];
+	struct vmsg m = lp_bus_msg(VMSG_FFA_EVENT_POLL, 1), ev, r;
+	int n = 0;
+
+	negotiate_v2(l);
+	memset(&ev, 0, sizeof(ev));
+	ev.hdr.msg_id = VMSG_EVENT_CONFIG;
+	ev.hdr.dev_num = 1;
+	ev.u.config.length = 40;
+	ev.u.config.data_len = 40;
+	l->be.devt_bus.emit_event(&l->be, &ev); /* 8 + 16 + 40 bytes */
+	lp_add_echo(l, 2); /* EVENT_DEVICE, 12 bytes */
+	n = vmsg_encode(VMSG_PROFILE_V2, &m, msg, sizeof(msg));
+	r = answer(VMSG_PROFILE_V2, resp,
+		   vmsg_ffa_backend_handle(&l->be, msg, (size_t)n, resp, 32));
+	ASSERT_EQ(r.hdr.msg_id, VMSG_BUS_EVENT_DEVICE);
+	ASSERT_EQ(l->be.stats.events_lost, 1);
+	ASSERT_EQ(vmsg_ffa_backend_pending(&l->be), 0);
+}

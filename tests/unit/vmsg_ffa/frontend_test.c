@@ -472,3 +472,54 @@ TEST(reset_reclaims_every_area)
 	ASSERT_TRUE(vmsg_ffa_frontend_area(&l->fe, (uint16_t)(bus >> 48)) ==
 		    NULL);
 }
+
+TEST(area_unshare_of_an_area_the_device_forgot_is_refused)
+{
+	struct loop *l = lp_new(LP_BUS_FEATURES);
+	uint8_t resp[VMSG_MAX_SIZE];
+	struct vmsg reset = lp_bus_msg(VMSG_FFA_RESET, 1);
+	uint64_t pa = 0, bus = 0;
+	uint16_t id = 0;
+
+	lp_connect(l);
+	pa = lp_pages_alloc(l, 1);
+	ASSERT_EQ(vmsg_ffa_frontend_area_share(&l->fe, pa, 1,
+					       VMSG_FFA_AREA_ATTRS_RW, &bus),
+		  VMSG_T_OK);
+	id = (uint16_t)(bus >> 48);
+	/* Someone else reset the bus behind the frontend's back. */
+	ASSERT_TRUE(lp_raw(l, VMSG_PROFILE_V2, &reset, resp) > 0);
+	ASSERT_EQ(vmsg_ffa_frontend_area_unshare(&l->fe, id), VMSG_T_E_REFUSED);
+	ASSERT_TRUE(vmsg_ffa_frontend_area(&l->fe, id) != NULL);
+}
+
+/* The device claims OK for an UNSHARE it answered BUSY. */
+static void busy_to_ok(struct loop *l, uint8_t *buf, size_t *len)
+{
+	(void)l;
+	if (*len == 12 && buf[1] == VMSG_FFA_AREA_UNSHARE &&
+	    le16_get(buf + 10) == VMSG_FFA_RESULT_BUSY) {
+		le16_put(buf + 10, VMSG_FFA_RESULT_OK);
+	}
+}
+
+TEST(reclaim_denied_after_a_lying_unshare_keeps_the_area_pending)
+{
+	struct loop *l = lp_new(LP_BUS_FEATURES);
+	struct lp_echo *e = lp_add_echo(l, 1);
+	uint16_t id = 0;
+
+	lp_connect(l);
+	lp_echo_up(l, e, LP_DYNAMIC, LP_FEATURES);
+	id = (uint16_t)(e->ring_bus >> 48);
+	l->tamper_resp = busy_to_ok;
+	ASSERT_EQ(vmsg_ffa_frontend_area_unshare(&l->fe, id), VMSG_T_E_BUS);
+	l->tamper_resp = NULL;
+	ASSERT_EQ(l->reclaims_denied, 1);
+	ASSERT_TRUE(vmsg_ffa_frontend_area(&l->fe, id)->release_pending);
+	/* The device's late AREA_RELEASE then completes the reclaim. */
+	ASSERT_EQ(vmsg_drvt_reset(&e->drvt), VMSG_T_OK);
+	ASSERT_EQ(lp_poll(l), 1);
+	ASSERT_TRUE(vmsg_ffa_frontend_area(&l->fe, id) == NULL);
+	ASSERT_EQ(lp_live_shares(l), 0);
+}

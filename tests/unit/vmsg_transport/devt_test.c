@@ -808,3 +808,31 @@ TEST(overlapping_readable_and_writable_buffers_are_copied_safely)
 	 * 10 bytes of each chunk come from the source before it was hit. */
 	ASSERT_MEM_EQ(f->mem + FX_BUF_OFF + 10, expect, 10);
 }
+
+TEST(set_driver_features_with_too_many_blocks_is_dropped)
+{
+	struct fx *f = fx_new(VMSG_PROFILE_V2);
+	struct vmsg m = fx_req(VMSG_SET_DRIVER_FEATURES), r;
+
+	ASSERT_EQ(fx_status(f, VIRTIO_STATUS_ACKNOWLEDGE),
+		  VIRTIO_STATUS_ACKNOWLEDGE);
+	ASSERT_EQ(fx_status(f, FX_S_AD), FX_S_AD);
+	m.u.features.num_blocks = VMSG_MAX_FEATURE_BLOCKS + 1;
+	m.u.features.features[0] = 1;
+	ASSERT_FALSE(fx_handle(f, &m, &r));
+	ASSERT_EQ(f->t.driver_features, 0);
+}
+
+TEST(status_zero_in_any_state_resets)
+{
+	struct fx *f = fx_new(VMSG_PROFILE_V2);
+
+	fx_live(f);
+	vmsg_devt_needs_reset(&f->t);
+	ASSERT_EQ(fx_status(f, FX_S_LIVE | VIRTIO_STATUS_FAILED),
+		  FX_S_LIVE | VIRTIO_STATUS_FAILED | VIRTIO_STATUS_NEEDS_RESET);
+	ASSERT_EQ(fx_status(f, 0), 0);
+	ASSERT_EQ(f->holds, 0);
+	ASSERT_EQ(fx_status(f, 0), 0); /* reset of a reset device */
+	ASSERT_EQ(f->echo.stats.resets, 2);
+}
