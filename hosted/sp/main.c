@@ -6,14 +6,18 @@
  *  - memory reader: DIRECT_REQ TZS_SP_CMD_MEM_READ retrieves a transaction,
  *    prints its first bytes as text to stderr ("[sp 0x8001] ..."), and
  *    relinquishes it (see <tzshare/sp.h> for the registers).
- * DIRECT_REQ2 to the virtio-msg bus UUID is declared by the platform but
- * not served yet: it answers x4 = FFA_NOT_SUPPORTED.
+ *  - virtio-msg FF-A bus (device role): DIRECT_REQ2 to the bus UUID and
+ *    indirect messages (FFA_MSG_SEND2, served when a context is run), one
+ *    backend per driver VM with the echo device at dev_num 1; control
+ *    commands TZS_VMSG_CMD_* over DIRECT_REQ add and remove devices at run
+ *    time (<tzshare/vmsg_host.h>, docs/virtio-msg.md).
  */
 #include <stdio.h>
 #include <string.h>
 
 #include <tzshare/platform.h>
 #include <tzshare/sp.h>
+#include <tzshare/vmsg_host.h>
 
 #define READ_DEFAULT 64u
 #define READ_MAX 4096u
@@ -33,14 +37,6 @@ static void echo_req(const struct tzs_sp_req *req, struct ffa_regs *resp,
 	for (i = 3; i <= 7; i++) {
 		resp->x[i] = req->in->x[i];
 	}
-}
-
-static void bus_req(const struct tzs_sp_req *req, struct ffa_regs *resp,
-		    void *arg)
-{
-	(void)req;
-	(void)arg;
-	resp->x[4] = (uint32_t)FFA_NOT_SUPPORTED;
 }
 
 /* Printable prefix of @p up to @len bytes or the first NUL. */
@@ -109,6 +105,8 @@ static void mem_read(const struct tzs_sp_req *req, struct ffa_regs *resp,
 
 int main(int argc, char **argv)
 {
+	struct tzs_vmsg_sp *bus = tzs_vmsg_sp_create();
+	int rc = 0;
 	const struct tzs_sp_service services[] = {
 		{
 			.name = "echo",
@@ -119,7 +117,16 @@ int main(int argc, char **argv)
 		{
 			.name = "virtio-msg-bus",
 			.uuid = TZS_UUID_VIRTIO_MSG_BUS,
-			.fn = bus_req,
+			.fn = tzs_vmsg_sp_direct,
+			.run = tzs_vmsg_sp_run,
+			.arg = bus,
+		},
+		{
+			.name = "virtio-msg-control",
+			.cmd_first = TZS_VMSG_CMD_FIRST,
+			.cmd_last = TZS_VMSG_CMD_LAST,
+			.fn = tzs_vmsg_sp_control,
+			.arg = bus,
 		},
 		{
 			.name = "mem-read",
@@ -129,6 +136,12 @@ int main(int argc, char **argv)
 		},
 	};
 
-	return tzs_sp_main(argc, argv, services,
-			   sizeof(services) / sizeof(services[0]));
+	if (!bus) {
+		fprintf(stderr, "tzshare-sp: out of memory\n");
+		return 1;
+	}
+	rc = tzs_sp_main(argc, argv, services,
+			 sizeof(services) / sizeof(services[0]));
+	tzs_vmsg_sp_destroy(bus);
+	return rc;
 }

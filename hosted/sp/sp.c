@@ -196,6 +196,21 @@ static bool is_request(uint32_t fid)
 	       fid == FFA_MSG_SEND_DIRECT_REQ2;
 }
 
+/* FFA_RUN: let every service look at what woke us (an indirect message in
+ * RX, a pending notification). */
+static void run_hooks(struct sp_ctx *c, struct tzs_vcpu *v)
+{
+	size_t i = 0;
+
+	for (i = 0; i < c->rt->svc_count; i++) {
+		const struct tzs_sp_service *s = &c->rt->svc[i];
+
+		if (s->run) {
+			s->run(c->rt->ep, v, c->idx, s->arg);
+		}
+	}
+}
+
 /*
  * FFA_MSG_WAIT, retaining RX ownership (v1.2 w2 bit 0). RX belongs to the
  * partition, not to a context: a plain MSG_WAIT would release it while
@@ -236,7 +251,10 @@ static void *ctx_main(void *arg)
 			serve(c, v, &out, &in);
 			continue;
 		}
-		if (fid == FFA_ERROR) {
+		if (fid == FFA_RUN) {
+			errors = 0;
+			run_hooks(c, v);
+		} else if (fid == FFA_ERROR) {
 			tzs_sp_log(c->rt->ep, "context %u: FFA_ERROR %s",
 				   c->idx,
 				   ffa_error_name(ffa_regs_error_code(&out)));

@@ -10,8 +10,12 @@
  * The handler fills the payload registers of the response; the runtime
  * sends FFA_MSG_SEND_DIRECT_RESP(2), which parks the context again. While
  * it serves a request a handler may make FF-A calls of its own on
- * req->vcpu (retrieve memory, ...). The program exits when the SPMC closes
- * its connections.
+ * req->vcpu (retrieve memory, ...). A context started by FFA_RUN calls the
+ * services' run hooks (indirect messages wait in RX), then parks again with
+ * FFA_MSG_WAIT. The runtime's FFA_MSG_WAIT retains RX ownership (v1.2 w2
+ * bit 0): RX is released by whoever consumed it, so a message that arrives
+ * while a context parks is never dropped unread. The program exits when
+ * the SPMC closes its connections.
  */
 #ifndef TZSHARE_SP_H
 #define TZSHARE_SP_H
@@ -29,6 +33,8 @@
  *   x7 = bytes to print (0 = 64, at most 4096)
  * Retrieves, prints "[sp 0xID] <text>" to stderr (up to the first NUL),
  * relinquishes. Response: x3 = FF-A status, x4 = bytes printed.
+ * TZS_VMSG_CMD_* (<tzshare/vmsg_host.h>) drive its virtio-msg bus, which
+ * serves DIRECT_REQ2 to TZS_UUID_VIRTIO_MSG_BUS and indirect messages.
  * Any other DIRECT_REQ is echoed (x3..x7); DIRECT_REQ2 to TZS_UUID_ECHO
  * echoes x4..x17. */
 #define TZS_SP_CMD_MEM_READ 0x4D454D52u /* "MEMR" */
@@ -49,6 +55,16 @@ struct tzs_sp_req {
 typedef void (*tzs_sp_fn)(const struct tzs_sp_req *req, struct ffa_regs *resp,
 			  void *arg);
 
+/**
+ * A run hook: the context @ctx was started with FFA_RUN rather than by a
+ * direct request (FF-A v1.2 run model: the normal-world scheduler runs an
+ * SP after an indirect message reached its RX, or a notification is
+ * pending for it). The hook may make FF-A calls on @vcpu; the runtime then
+ * goes back to FFA_MSG_WAIT, which completes the runner's FFA_RUN.
+ */
+typedef void (*tzs_sp_run_fn)(struct tzs_ep *ep, struct tzs_vcpu *vcpu,
+			      unsigned int ctx, void *arg);
+
 struct tzs_sp_service {
 	const char *name;
 	const uint8_t *uuid; /* DIRECT_REQ2 with this UUID (NULL: none) */
@@ -56,6 +72,7 @@ struct tzs_sp_service {
 	uint64_t cmd_first; /* DIRECT_REQ with x3 in [first, last] */
 	uint64_t cmd_last; /* 0: no command range */
 	tzs_sp_fn fn;
+	tzs_sp_run_fn run; /* called on every FFA_RUN (optional) */
 	void *arg;
 	/* Also called for FF-A framework messages (VM created / destroyed,
 	 * req->in w2[7:0] the message type, w5 the VM ID): observe only, the
