@@ -7,7 +7,8 @@
  * An allocation of n units takes a naturally aligned block of the next
  * power of two >= n (and >= the requested alignment) but only keeps n units
  * of it: the tail goes back as free blocks, so non-power-of-2 sizes waste
- * nothing. Placement is the lowest fitting block. Alloc and free cost
+ * nothing (but that whole block must be free: a range of 5 units has no
+ * 5-unit allocation). Placement is the lowest fitting block. Alloc and free cost
  * O(log units) (O(log^2) for the pieces of a non-power-of-2 size).
  *
  * Frees are checked against the metadata: an offset that is not the start
