@@ -357,6 +357,31 @@ static int find_sp(struct tzs_vmsg_bus *b)
 	return 0;
 }
 
+/* A core buddy allocator over [0, size) with its metadata on the heap. */
+static int buddy_new(struct tzs_buddy *a, uint8_t **meta, uint64_t size,
+		     unsigned int min_shift)
+{
+	size_t n = tzs_buddy_meta_bytes(size, min_shift);
+
+	*meta = n ? malloc(n) : NULL;
+	if (!*meta) {
+		return -ENOMEM;
+	}
+	if (tzs_buddy_init(a, size, min_shift, *meta, n) != TZS_BUDDY_OK) {
+		free(*meta);
+		*meta = NULL;
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+static void buddy_delete(struct tzs_buddy *a, uint8_t **meta)
+{
+	free(*meta);
+	*meta = NULL;
+	memset(a, 0, sizeof(*a));
+}
+
 static int window_init(struct tzs_vmsg_bus *b)
 {
 	uint64_t base = tzs_ep_mem_base(b->vm), size = tzs_ep_mem_size(b->vm);
@@ -377,7 +402,7 @@ static int window_init(struct tzs_vmsg_bus *b)
 	if (!b->win_va || b->win_size < TZS_PAGE_SIZE) {
 		return -EINVAL;
 	}
-	return vmsg_buddy_init(&b->dram, b->win_size, 12) ? -ENOMEM : 0;
+	return buddy_new(&b->dram, &b->dram_meta, b->win_size, TZS_PAGE_SHIFT);
 }
 
 /* NOTIF needs our notification bitmap and notify_id bound to the SP. */
@@ -439,15 +464,17 @@ static int pool_init(struct tzs_vmsg_bus *b)
 {
 	uint32_t pages = b->o.pool_page_count ? b->o.pool_page_count :
 						DEFAULT_POOL_PAGES;
-	int64_t off = vmsg_buddy_alloc(&b->dram, (uint64_t)pages << 12);
+	uint64_t off = 0;
 
-	if (off < 0) {
+	if (tzs_buddy_alloc(&b->dram, (uint64_t)pages << 12, 1, &off) !=
+	    TZS_BUDDY_OK) {
 		return VMSG_T_E_NOMEM;
 	}
 	b->pool_mem.pa = b->win_pa + (uint64_t)off;
 	b->pool_mem.va = b->win_va + off;
 	b->pool_mem.len = (uint64_t)pages << 12;
-	if (vmsg_buddy_init(&b->pool, b->pool_mem.len, POOL_MIN_SHIFT)) {
+	if (buddy_new(&b->pool, &b->pool_meta, b->pool_mem.len,
+		      POOL_MIN_SHIFT)) {
 		return VMSG_T_E_NOMEM;
 	}
 	return pool_share(b);
@@ -532,7 +559,7 @@ int tzs_vmsg_bus_open(struct tzs_ep *vm, const struct tzs_vmsg_bus_opts *o,
 	return 0;
 out_free:
 	pthread_mutex_destroy(&b->lock);
-	vmsg_buddy_fini(&b->dram);
+	buddy_delete(&b->dram, &b->dram_meta);
 	free(b);
 	return rc;
 }
@@ -570,8 +597,8 @@ void tzs_vmsg_bus_close(struct tzs_vmsg_bus *b)
 	areas_drop(b);
 	notif_teardown(b);
 	pthread_mutex_unlock(&b->lock);
-	vmsg_buddy_fini(&b->pool);
-	vmsg_buddy_fini(&b->dram);
+	buddy_delete(&b->pool, &b->pool_meta);
+	buddy_delete(&b->dram, &b->dram_meta);
 	pthread_mutex_destroy(&b->lock);
 	free(b);
 }
@@ -845,12 +872,13 @@ struct vmsg_ffa_frontend *tzs_vmsg_bus_frontend(struct tzs_vmsg_bus *b)
 int tzs_vmsg_dma_alloc(struct tzs_vmsg_bus *b, uint64_t len,
 		       struct tzs_vmsg_dma *d)
 {
-	int64_t off = 0;
+	uint64_t off = 0;
+	int rc = 0;
 
 	pthread_mutex_lock(&b->lock);
-	off = vmsg_buddy_alloc(&b->dram, len);
+	rc = tzs_buddy_alloc(&b->dram, len, 1, &off);
 	pthread_mutex_unlock(&b->lock);
-	if (off < 0) {
+	if (rc != TZS_BUDDY_OK) {
 		return -ENOMEM;
 	}
 	d->pa = b->win_pa + (uint64_t)off;
@@ -865,7 +893,9 @@ void tzs_vmsg_dma_free(struct tzs_vmsg_bus *b, struct tzs_vmsg_dma *d)
 		return;
 	}
 	pthread_mutex_lock(&b->lock);
-	vmsg_buddy_free(&b->dram, d->pa - b->win_pa);
+	/* Our own bookkeeping: a bad address is a bug of the caller. */
+	CHECK(tzs_buddy_free(&b->dram, d->pa - b->win_pa, 0, NULL) ==
+	      TZS_BUDDY_OK);
 	pthread_mutex_unlock(&b->lock);
 	memset(d, 0, sizeof(*d));
 }
@@ -873,12 +903,15 @@ void tzs_vmsg_dma_free(struct tzs_vmsg_bus *b, struct tzs_vmsg_dma *d)
 int vmsg_bus_pool_alloc(struct tzs_vmsg_bus *b, uint32_t len, uint8_t **host,
 			uint64_t *bus_addr)
 {
-	int64_t off = 0;
+	uint64_t off = 0;
+	int rc = TZS_BUDDY_E_NOMEM;
 
 	pthread_mutex_lock(&b->lock);
-	off = b->pool_shared ? vmsg_buddy_alloc(&b->pool, len) : -1;
+	if (b->pool_shared) {
+		rc = tzs_buddy_alloc(&b->pool, len, 1, &off);
+	}
 	pthread_mutex_unlock(&b->lock);
-	if (off < 0) {
+	if (rc != TZS_BUDDY_OK) {
 		return VMSG_T_E_NOMEM;
 	}
 	*host = b->pool_mem.va + off;
@@ -888,7 +921,8 @@ int vmsg_bus_pool_alloc(struct tzs_vmsg_bus *b, uint32_t len, uint8_t **host,
 
 void vmsg_bus_pool_free_locked(struct tzs_vmsg_bus *b, uint64_t bus_addr)
 {
-	vmsg_buddy_free(&b->pool, bus_addr - b->pool_bus);
+	CHECK(tzs_buddy_free(&b->pool, bus_addr - b->pool_bus, 0, NULL) ==
+	      TZS_BUDDY_OK);
 }
 
 void vmsg_bus_pool_free(struct tzs_vmsg_bus *b, uint64_t bus_addr)

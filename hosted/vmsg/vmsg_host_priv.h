@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * Internals of the hosted virtio-msg glue (hosted/vmsg/): the buddy
- * allocator, the carriage helpers both roles share, and the VM-side bus
- * object the echo driver reaches into.
+ * Internals of the hosted virtio-msg glue (hosted/vmsg/): the carriage
+ * helpers both roles share, and the VM-side bus object the echo driver
+ * reaches into.
  *
  * Lock order (VM side): bus->lock, then the endpoint's mailbox lock. The
  * bus lock guards the frontend core, the allocators, the hotplug queue and
@@ -17,30 +17,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <tzshare/buddy.h>
 #include <tzshare/lib.h>
 #include <tzshare/vmsg_host.h>
-
-/* ---------------------------------------------------------------------- */
-/* buddy.c                                                                 */
-
-#define VMSG_BUDDY_ORDERS 32
-
-struct vmsg_buddy {
-	uint32_t units;
-	unsigned int min_shift;
-	uint64_t free_units;
-	uint8_t *order; /* per unit: block order | FREE, or NONE */
-	uint32_t *next; /* free-list links per unit */
-	uint32_t *prev;
-	uint32_t head[VMSG_BUDDY_ORDERS];
-};
-
-int vmsg_buddy_init(struct vmsg_buddy *b, uint64_t size,
-		    unsigned int min_shift);
-void vmsg_buddy_fini(struct vmsg_buddy *b);
-/** Offset of a block of at least @len bytes, or -1. */
-int64_t vmsg_buddy_alloc(struct vmsg_buddy *b, uint64_t len);
-void vmsg_buddy_free(struct vmsg_buddy *b, uint64_t off);
 
 /* ---------------------------------------------------------------------- */
 /* carriage.c                                                              */
@@ -101,19 +80,21 @@ struct tzs_vmsg_bus {
 	uint64_t win_pa; /* DMA window of VM DRAM */
 	uint8_t *win_va;
 	uint64_t win_size;
-	struct vmsg_buddy dram;
+	struct tzs_buddy dram; /* 4 KiB units; metadata in dram_meta */
+	uint8_t *dram_meta;
 
 	/*
 	 * Static mode: the pool's pages, its area, and a buddy allocator of
-	 * bounce buffers (O(log n); the core's first-fit bitmap pool,
-	 * vmsg_ffa_dma_pool, costs O(units in use) per allocation, which
-	 * dominated small transfers).
+	 * bounce buffers (the core's, as vmsg_ffa_dma_pool uses; kept here
+	 * rather than a vmsg_ffa_dma_pool because the bus frees by address
+	 * alone).
 	 */
 	struct tzs_vmsg_dma pool_mem;
 	uint64_t pool_bus;
 	uint16_t pool_area;
 	bool pool_shared;
-	struct vmsg_buddy pool;
+	struct tzs_buddy pool;
+	uint8_t *pool_meta;
 
 	struct {
 		uint16_t dev_num;

@@ -41,6 +41,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <tzshare/buddy.h>
 #include <tzshare/virtq.h>
 #include <tzshare/vmsg.h>
 #include <tzshare/vmsg_transport.h>
@@ -284,14 +285,16 @@ bool vmsg_ffa_frontend_present(const struct vmsg_ffa_frontend *fe,
 
 /*
  * STATIC: one pool (a "restricted-dma-pool") is shared once as one area;
- *   rings and buffers are carved from it by a first-fit bitmap allocator
- *   (granule = unit bytes), so transfers cost no FF-A memory calls. Data
+ *   rings and buffers are carved from it by a buddy allocator
+ *   (include/tzshare/buddy.h, granule = unit bytes), so transfers cost no
+ *   FF-A memory calls. Data
  *   lives in (or is bounced through) the pool.
  * DYNAMIC: every buffer is shared on demand as its own area
  *   (vmsg_ffa_dma_map: the pages covering it), zero copy, and unshared when
  *   the device returned it (vmsg_ffa_dma_unmap).
  *
- * The pool is plain state over caller storage (the bitmap), no allocation.
+ * The pool is plain state over caller storage (the allocator's metadata,
+ * vmsg_ffa_dma_pool_map_bytes()), no allocation.
  */
 struct vmsg_ffa_dma_pool {
 	uint8_t *base; /* driver host pointer of the pool */
@@ -300,14 +303,18 @@ struct vmsg_ffa_dma_pool {
 	uint32_t unit; /* allocation granule, power of 2 */
 	uint32_t units;
 	uint32_t used_units;
-	uint8_t *map; /* units bits, caller storage */
+	struct tzs_buddy alloc; /* metadata in the caller's map */
 	uint16_t area_id;
 	bool shared;
 	uint64_t bus_base; /* area_id << 48 once shared */
 };
 
+/* Bytes of @map a pool of @page_count pages in @unit granules needs: two
+ * per unit, units rounded up to a power of 2 (0: no such pool). */
+size_t vmsg_ffa_dma_pool_map_bytes(uint32_t page_count, uint32_t unit);
 /* Pool over [base, base + page_count pages) at @pa; @map holds
- * page_count * 4096 / unit bits. Returns 0 or VMSG_T_E_STATE (bad args). */
+ * vmsg_ffa_dma_pool_map_bytes() bytes. Returns 0 or VMSG_T_E_STATE (bad
+ * args). */
 int vmsg_ffa_dma_pool_init(struct vmsg_ffa_dma_pool *pool, uint8_t *base,
 			   uint64_t pa, uint32_t page_count, uint32_t unit,
 			   uint8_t *map, size_t map_len);
@@ -315,12 +322,14 @@ int vmsg_ffa_dma_pool_share(struct vmsg_ffa_frontend *fe,
 			    struct vmsg_ffa_dma_pool *pool);
 int vmsg_ffa_dma_pool_unshare(struct vmsg_ffa_frontend *fe,
 			      struct vmsg_ffa_dma_pool *pool);
-/* First fit of @len bytes aligned to @align (power of 2, <= 4096):
- * host pointer and bus address. VMSG_T_E_NOMEM when it does not fit. */
+/* @len bytes (whole units, no rounding to a power of 2) aligned to @align
+ * (power of 2, <= 4096) in the lowest buddy block that fits: host pointer
+ * and bus address. VMSG_T_E_NOMEM when it does not fit. */
 int vmsg_ffa_dma_pool_alloc(struct vmsg_ffa_dma_pool *pool, uint32_t len,
 			    uint32_t align, uint8_t **host, uint64_t *bus_addr);
-/* Give back what alloc returned (same @len). VMSG_T_E_STATE when the range
- * is not an allocated one of this pool. */
+/* Give back what alloc returned (same @len, up to unit rounding).
+ * VMSG_T_E_STATE when the range is not exactly one allocation of this pool
+ * (nothing changes then). */
 int vmsg_ffa_dma_pool_free(struct vmsg_ffa_dma_pool *pool, uint64_t bus_addr,
 			   uint32_t len);
 /* DYNAMIC: share the pages covering [pa, pa + len) as a new area;

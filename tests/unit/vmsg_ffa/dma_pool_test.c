@@ -5,11 +5,13 @@
 #define POOL_PAGES 4u
 #define UNIT 64u
 #define UNITS (POOL_PAGES * 4096u / UNIT)
+/* The allocator's metadata: two bytes per unit (UNITS is a power of 2). */
+#define MAP_BYTES (2u * UNITS)
 
 struct pool_fx {
 	struct loop *l;
 	struct vmsg_ffa_dma_pool pool;
-	uint8_t map[UNITS / 8];
+	uint8_t map[MAP_BYTES];
 	uint64_t pa;
 };
 
@@ -46,7 +48,7 @@ static uint64_t alloc(struct pool_fx *p, uint32_t len, uint32_t align)
 TEST(pool_init_rejects_bad_arguments)
 {
 	struct vmsg_ffa_dma_pool pool;
-	uint8_t map[UNITS / 8];
+	uint8_t map[MAP_BYTES];
 	uint8_t mem[16];
 
 	ASSERT_EQ(vmsg_ffa_dma_pool_init(&pool, mem, 0x1000, 0, UNIT, map,
@@ -93,19 +95,30 @@ TEST(pool_alloc_before_share_is_refused)
 		  VMSG_T_E_STATE);
 }
 
-TEST(pool_alloc_is_first_fit_in_units)
+TEST(pool_map_bytes_is_two_per_unit_rounded_to_a_power_of_2)
+{
+	ASSERT_EQ(vmsg_ffa_dma_pool_map_bytes(POOL_PAGES, UNIT), MAP_BYTES);
+	ASSERT_EQ(vmsg_ffa_dma_pool_map_bytes(3, 4096), 8);
+	ASSERT_EQ(vmsg_ffa_dma_pool_map_bytes(0, UNIT), 0);
+	ASSERT_EQ(vmsg_ffa_dma_pool_map_bytes(POOL_PAGES, 48), 0);
+}
+
+TEST(pool_alloc_takes_the_lowest_naturally_aligned_block_in_units)
 {
 	struct pool_fx *p = pool_new(true);
 
 	ASSERT_EQ(alloc(p, 1, 16), 0);
-	ASSERT_EQ(alloc(p, 65, 16), 64); /* two units */
-	ASSERT_EQ(alloc(p, 64, 16), 192);
+	ASSERT_EQ(alloc(p, 65, 16), 128); /* two units: a 2-unit block */
+	ASSERT_EQ(alloc(p, 64, 16), 64); /* the buddy of the first */
 	ASSERT_EQ(p->pool.used_units, 4);
-	ASSERT_EQ(vmsg_ffa_dma_pool_free(&p->pool, p->pool.bus_base + 64, 65),
+	ASSERT_EQ(vmsg_ffa_dma_pool_free(&p->pool, p->pool.bus_base + 128, 65),
 		  VMSG_T_OK);
-	ASSERT_EQ(alloc(p, 64, 16), 64); /* the hole is reused */
-	ASSERT_EQ(alloc(p, 64, 16), 128);
+	ASSERT_EQ(alloc(p, 64, 16), 128); /* the hole is reused */
+	ASSERT_EQ(alloc(p, 64, 16), 192);
 	ASSERT_EQ(alloc(p, 64, 16), 256);
+	ASSERT_EQ(alloc(p, 192, 16), 512); /* three units: no rounding */
+	ASSERT_EQ(alloc(p, 64, 16), 320);
+	ASSERT_EQ(p->pool.used_units, 9);
 }
 
 TEST(pool_alloc_honours_alignment)

@@ -101,7 +101,8 @@ struct loop {
 	struct lp_echo *echo[LP_MAX_DEVS];
 	/* Static DMA pool. */
 	struct vmsg_ffa_dma_pool pool;
-	uint8_t pool_map[LP_POOL_PAGES * 4096u / LP_POOL_UNIT / 8u];
+	/* Buddy metadata: two bytes per unit (a power of 2 here). */
+	uint8_t pool_map[2u * LP_POOL_PAGES * 4096u / LP_POOL_UNIT];
 	uint64_t pool_pa;
 };
 
