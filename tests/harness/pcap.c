@@ -123,7 +123,7 @@ static int slurp(struct pcap_file *f, const char *path, uint8_t **buf,
 {
 	FILE *fp = fopen(path, "rb");
 	size_t cap = 65536, n = 0;
-	uint8_t *b = NULL;
+	uint8_t *b = NULL, *nb = NULL;
 
 	if (!fp) {
 		set_err(f, "cannot open %s", path);
@@ -136,7 +136,7 @@ static int slurp(struct pcap_file *f, const char *path, uint8_t **buf,
 			break;
 		}
 		cap *= 2;
-		uint8_t *nb = realloc(b, cap);
+		nb = realloc(b, cap);
 		if (!nb) {
 			free(b);
 		}
