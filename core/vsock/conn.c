@@ -9,7 +9,7 @@
  *   FREE -listen-> LISTEN; a REQUEST creates a child slot ESTABLISHED with
  *     parent = listener until vsock_accept() hands it out (pending counts
  *     against the backlog; no listener, wrong type, backlog full -> RST).
- *   ESTABLISHED -RST-> CLOSED (ECONNRESET unless the peer shut both ways);
+ *   ESTABLISHED -RST-> CLOSED (ECONNRESET unless a side shut both ways);
  *     peer shut both ways and nothing left to read -> RST, CLOSED (0).
  *   vsock_close(): ESTABLISHED -> CLOSING (orphan, SHUTDOWN(both) sent)
  *     until the peer's RST or VSOCK_CLOSE_TIMEOUT_MS (then RST) -> FREE;
@@ -323,10 +323,14 @@ static void rx_established(struct vsock_proto *p, struct vsock_conn *c,
 			   const struct vsock_pkt *pkt)
 {
 	if (pkt->op == VSOCK_OP_RST) {
-		do_close(p, c,
-			 c->peer_shutdown == VSOCK_SHUTDOWN_BOTH ?
-				 0 :
-				 VSOCK_ECONNRESET);
+		/*
+		 * Linux reports plain EOF here; we say ECONNRESET unless a
+		 * side had shut both ways first (an orderly close), like TCP.
+		 */
+		bool orderly = c->peer_shutdown == VSOCK_SHUTDOWN_BOTH ||
+			       c->local_shutdown == VSOCK_SHUTDOWN_BOTH;
+
+		do_close(p, c, orderly ? 0 : VSOCK_ECONNRESET);
 		return;
 	}
 	/* Every packet carries valid buf_alloc/fwd_cnt (virtio-msg.md §4). */
