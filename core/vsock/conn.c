@@ -12,7 +12,8 @@
  *   ESTABLISHED -RST-> CLOSED (ECONNRESET unless a side shut both ways);
  *     peer shut both ways and nothing left to read -> RST, CLOSED (0).
  *   vsock_close(): ESTABLISHED -> CLOSING (orphan, SHUTDOWN(both) sent)
- *     until the peer's RST or VSOCK_CLOSE_TIMEOUT_MS (then RST) -> FREE;
+ *     until the peer's RST or VSOCK_CLOSE_TIMEOUT_MS (then RST) -> FREE
+ *     (RST and FREE at once when the peer had shut both ways already);
  *     any other state -> FREE at once (RST first when the peer knows us).
  * The user owns a slot from connect/listen/accept to vsock_close(); the core
  * frees orphans and unaccepted children itself. A protocol violation by the
@@ -822,8 +823,16 @@ void vsock_close(struct vsock_proto *p, struct vsock_conn *c, uint64_t now_ms)
 		free_slot(p, c);
 		return;
 	case VSOCK_ST_ESTABLISHED:
-		/* Linux virtio_transport_close: SHUTDOWN(both), wait for RST. */
 		c->orphan = true;
+		/*
+		 * The peer already shut both ways: it sends nothing more and
+		 * waits only for our RST (Linux would wait out the timeout).
+		 */
+		if (c->peer_shutdown == VSOCK_SHUTDOWN_BOTH) {
+			reset_conn(p, c, 0);
+			return;
+		}
+		/* Linux virtio_transport_close: SHUTDOWN(both), wait for RST. */
 		if (c->local_shutdown != VSOCK_SHUTDOWN_BOTH) {
 			c->local_shutdown = VSOCK_SHUTDOWN_BOTH;
 			emit(p, c, VSOCK_OP_SHUTDOWN, VSOCK_SHUTDOWN_BOTH, NULL,

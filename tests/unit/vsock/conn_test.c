@@ -646,3 +646,62 @@ TEST(many_connections_keep_data_intact)
 	ASSERT_TRUE(f.a.sent_ops[VSOCK_OP_CREDIT_REQUEST] > 0);
 	ASSERT_TRUE(f.b.sent_ops[VSOCK_OP_CREDIT_UPDATE] > 0);
 }
+
+/* The peer shut both ways but we had unread data: close resets at once. */
+TEST(close_after_peer_shut_both_resets_immediately)
+{
+	struct vsock_conn *c = NULL, *s = NULL, *l = NULL;
+
+	fx_init(&f, 4096);
+	fx_connect(&f, VSOCK_TYPE_STREAM, &c, &s, &l);
+	ASSERT_EQ(vsock_send(&f.a.p, c, "unread", 6), 6);
+	vsock_close(&f.a.p, c, f.now);
+	ASSERT_EQ(vsock_conn_state(c), VSOCK_ST_CLOSING);
+	fx_pump(&f);
+	/* Data still queued at B: B keeps the connection, A keeps waiting. */
+	ASSERT_EQ(vsock_conn_state(s), VSOCK_ST_ESTABLISHED);
+	ASSERT_EQ(vsock_conn_state(c), VSOCK_ST_CLOSING);
+	vsock_close(&f.b.p, s, f.now);
+	ASSERT_EQ(vsock_conn_state(s), VSOCK_ST_FREE);
+	ASSERT_EQ(f.b.sent_ops[VSOCK_OP_SHUTDOWN], 0);
+	ASSERT_EQ(f.b.sent_ops[VSOCK_OP_RST], 1);
+	fx_pump(&f);
+	ASSERT_EQ(vsock_conn_state(c), VSOCK_ST_FREE);
+	ASSERT_EQ(f.a.sent_ops[VSOCK_OP_RST], 0);
+}
+
+/* A listener answers anything but REQUEST with RST, except an RST. */
+TEST(listener_resets_non_request_but_not_rst)
+{
+	struct vsock_conn *l = NULL;
+	struct vsock_pkt p = fx_pkt(FX_CID_A, 5000, FX_CID_B, 1024,
+				    VSOCK_TYPE_STREAM, VSOCK_OP_CREDIT_UPDATE);
+
+	fx_init(&f, 4096);
+	ASSERT_EQ(vsock_listen(&f.b.p, 1024, VSOCK_TYPE_STREAM, 4, &l),
+		  VSOCK_OK);
+	vsock_proto_rx(&f.b.p, &p, f.now);
+	ASSERT_EQ(f.b.sent_ops[VSOCK_OP_RST], 1);
+	p.op = VSOCK_OP_RST;
+	vsock_proto_rx(&f.b.p, &p, f.now);
+	ASSERT_EQ(f.b.sent_ops[VSOCK_OP_RST], 1);
+	ASSERT_EQ(l->pending, 0);
+	ASSERT_EQ(vsock_conn_state(l), VSOCK_ST_LISTEN);
+}
+
+/* Misuse of the API by state: each call's documented error. */
+TEST(calls_in_the_wrong_state_are_refused)
+{
+	struct vsock_conn *c = NULL, *s = NULL, *l = NULL;
+	uint8_t buf[4];
+
+	fx_init(&f, 4096);
+	fx_connect(&f, VSOCK_TYPE_STREAM, &c, &s, &l);
+	ASSERT_EQ(vsock_send(&f.b.p, l, "x", 1), VSOCK_EINVAL);
+	ASSERT_EQ(vsock_recv(&f.b.p, l, buf, sizeof(buf), NULL), VSOCK_EINVAL);
+	ASSERT_EQ(vsock_accept(&f.b.p, s, &c), VSOCK_EINVAL);
+	ASSERT_EQ(vsock_shutdown(&f.b.p, l, VSOCK_SHUTDOWN_BOTH),
+		  VSOCK_ENOTCONN);
+	ASSERT_EQ(vsock_send(&f.b.p, s, "", 0), 0);
+	ASSERT_EQ(f.b.sent_ops[VSOCK_OP_RW], 0);
+}
