@@ -428,6 +428,26 @@ void vsock_proto_tick(struct vsock_proto *p, uint64_t now_ms)
 	}
 }
 
+/**
+ * virtio event TRANSPORT_RESET (virtio-msg.md §4, event id 0): the device
+ * forgot every connection, so Linux resets them all locally with
+ * ECONNRESET and sends nothing. Listeners survive.
+ */
+void vsock_proto_transport_reset(struct vsock_proto *p)
+{
+	uint32_t i = 0;
+
+	for (i = 0; i < p->conn_count; i++) {
+		struct vsock_conn *c = &p->conns[i];
+
+		if (c->state == VSOCK_ST_FREE || c->state == VSOCK_ST_LISTEN ||
+		    c->state == VSOCK_ST_CLOSED) {
+			continue;
+		}
+		do_close(p, c, VSOCK_ECONNRESET);
+	}
+}
+
 int vsock_proto_init(struct vsock_proto *p, uint64_t cid,
 		     const struct vsock_proto_ops *ops, void *ctx,
 		     struct vsock_conn *conns, uint32_t conn_count,

@@ -201,6 +201,9 @@ void vsock_proto_rx(struct vsock_proto *p, const struct vsock_pkt *pkt,
 /* Run connect and close timeouts that expired at @now_ms. */
 void vsock_proto_tick(struct vsock_proto *p, uint64_t now_ms);
 
+/* TRANSPORT_RESET event: every connection CLOSED with ECONNRESET, no RSTs. */
+void vsock_proto_transport_reset(struct vsock_proto *p);
+
 /*
  * Client: REQUEST from @local_port (0 = pick an ephemeral one) and SYN_SENT
  * until RESPONSE (VSOCK_EV_CONNECTED), RST (ECONNRESET) or the timeout

@@ -705,3 +705,23 @@ TEST(calls_in_the_wrong_state_are_refused)
 	ASSERT_EQ(vsock_send(&f.b.p, s, "", 0), 0);
 	ASSERT_EQ(f.b.sent_ops[VSOCK_OP_RW], 0);
 }
+
+/* TRANSPORT_RESET: connections reset locally, nothing sent, listener kept. */
+TEST(transport_reset_closes_connections_but_keeps_listeners)
+{
+	struct vsock_conn *c = NULL, *s = NULL, *l = NULL, *c2 = NULL;
+
+	fx_init(&f, 4096);
+	fx_connect(&f, VSOCK_TYPE_STREAM, &c, &s, &l);
+	ASSERT_EQ(vsock_connect(&f.b.p, 0, FX_CID_A, 9, VSOCK_TYPE_STREAM,
+				f.now, &c2),
+		  VSOCK_OK);
+	fx_drop_all(&f.b);
+	vsock_proto_transport_reset(&f.b.p);
+	ASSERT_EQ(f.b.q_count, 0);
+	ASSERT_EQ(vsock_conn_state(s), VSOCK_ST_CLOSED);
+	ASSERT_EQ(vsock_conn_error(s), VSOCK_ECONNRESET);
+	ASSERT_EQ(vsock_conn_error(c2), VSOCK_ECONNRESET);
+	ASSERT_EQ(vsock_conn_state(l), VSOCK_ST_LISTEN);
+	ASSERT_EQ(f.b.events[VSOCK_EV_RESET], 2);
+}
