@@ -351,6 +351,12 @@ static void rx_established(struct vsock_proto *p, struct vsock_conn *c,
 	case VSOCK_OP_CREDIT_UPDATE:
 		return;
 	case VSOCK_OP_CREDIT_REQUEST:
+		/*
+		 * The peer is blocked: it may need more than half the buffer
+		 * (a whole SEQPACKET message), so the next read updates it
+		 * even below the usual threshold.
+		 */
+		c->peer_blocked = true;
 		emit(p, c, VSOCK_OP_CREDIT_UPDATE, 0, NULL, 0);
 		return;
 	case VSOCK_OP_SHUTDOWN:
@@ -791,7 +797,9 @@ int vsock_recv(struct vsock_proto *p, struct vsock_conn *c, void *buf,
 	if (msg_flags) {
 		*msg_flags = flags;
 	}
-	if (c->state == VSOCK_ST_ESTABLISHED && vsock_credit_update_due(c)) {
+	if (c->state == VSOCK_ST_ESTABLISHED &&
+	    (c->peer_blocked || vsock_credit_update_due(c))) {
+		c->peer_blocked = false;
 		emit(p, c, VSOCK_OP_CREDIT_UPDATE, 0, NULL, 0);
 	}
 	check_passive_close(p, c);

@@ -122,6 +122,7 @@ struct vsock_conn {
 	bool orphan; /* user closed it; the core frees the slot */
 	bool credit_req_sent; /* CREDIT_REQUEST out, no answer yet */
 	bool want_writable; /* a send hit zero credit */
+	bool peer_blocked; /* peer sent CREDIT_REQUEST; update on next read */
 	bool has_deadline;
 	uint32_t local_port;
 	uint32_t peer_port;

@@ -119,8 +119,8 @@ TEST(credit_update_is_due_when_free_space_crosses_half)
 
 /*
  * Exhaustion: send stops at the peer's buf_alloc, then EAGAIN with one
- * CREDIT_REQUEST; the receiver's CREDIT_UPDATE after it consumed enough
- * makes the sender writable again.
+ * CREDIT_REQUEST; the reply carries no new credit until the receiver reads,
+ * and its first read then updates the blocked sender.
  */
 TEST(exhausted_sender_recovers_through_credit_update)
 {
@@ -143,20 +143,46 @@ TEST(exhausted_sender_recovers_through_credit_update)
 	/* The request is answered, but nothing was consumed yet. */
 	ASSERT_EQ(f.b.sent_ops[VSOCK_OP_CREDIT_UPDATE], 1);
 	ASSERT_EQ(f.a.events[VSOCK_EV_WRITABLE], 0);
-	ASSERT_EQ(vsock_recv(&f.b.p, s, got, 500, NULL), 500);
-	ASSERT_EQ(f.b.q_count, 0); /* 500 free < half: no update yet */
-	ASSERT_EQ(vsock_recv(&f.b.p, s, got + 500, 100, NULL), 100);
+	ASSERT_EQ(vsock_recv(&f.b.p, s, got, 100, NULL), 100);
 	ASSERT_TRUE(fx_pop(&f.b, &e));
 	ASSERT_EQ(e.h.op, VSOCK_OP_CREDIT_UPDATE);
-	ASSERT_EQ(e.h.fwd_cnt, 600);
+	ASSERT_EQ(e.h.fwd_cnt, 100);
 	ASSERT_EQ(e.h.buf_alloc, 1024);
 	vsock_proto_rx(&f.a.p, &e.h, f.now);
 	ASSERT_EQ(f.a.events[VSOCK_EV_WRITABLE], 1);
-	ASSERT_EQ(vsock_credit_tx_space(c), 600);
-	ASSERT_EQ(vsock_send(&f.a.p, c, data + 1024, sizeof(data) - 1024), 600);
+	ASSERT_EQ(vsock_credit_tx_space(c), 100);
+	ASSERT_EQ(vsock_send(&f.a.p, c, data + 1024, sizeof(data) - 1024), 100);
 	fx_pump(&f);
-	ASSERT_EQ(vsock_recv(&f.b.p, s, got + 600, 2000, NULL), 1024);
-	ASSERT_MEM_EQ(got, data, 1624);
+	ASSERT_EQ(vsock_recv(&f.b.p, s, got + 100, 2000, NULL), 1024);
+	ASSERT_MEM_EQ(got, data, 1124);
+}
+
+/*
+ * Without a CREDIT_REQUEST the receiver updates once its free space
+ * crosses half the buffer while the sender still sees less than half.
+ */
+TEST(receiver_updates_credit_when_free_space_crosses_half)
+{
+	struct vsock_conn *c = NULL, *s = NULL, *l = NULL;
+	static uint8_t data[1024], got[1024];
+	struct fx_qpkt e;
+
+	fx_init(&f, 1024);
+	fx_connect(&f, VSOCK_TYPE_STREAM, &c, &s, &l);
+	ASSERT_EQ(vsock_send(&f.a.p, c, data, sizeof(data)), 1024);
+	ASSERT_EQ(f.a.sent_ops[VSOCK_OP_CREDIT_REQUEST], 0);
+	fx_pump(&f);
+	ASSERT_EQ(vsock_recv(&f.b.p, s, got, 511, NULL), 511);
+	ASSERT_EQ(f.b.q_count, 0);
+	ASSERT_EQ(vsock_recv(&f.b.p, s, got, 1, NULL), 1);
+	ASSERT_TRUE(fx_pop(&f.b, &e));
+	ASSERT_EQ(e.h.op, VSOCK_OP_CREDIT_UPDATE);
+	ASSERT_EQ(e.h.fwd_cnt, 512);
+	vsock_proto_rx(&f.a.p, &e.h, f.now);
+	ASSERT_EQ(vsock_credit_tx_space(c), 512);
+	/* Already advertised: further reads stay quiet. */
+	ASSERT_EQ(vsock_recv(&f.b.p, s, got, 100, NULL), 100);
+	ASSERT_EQ(f.b.q_count, 0);
 }
 
 /* virtio-msg.md §4: CREDIT_REQUEST -> CREDIT_UPDATE reply. */
@@ -397,4 +423,30 @@ TEST(refused_rw_consumes_no_credit)
 	f.a.refuse = 0;
 	ASSERT_EQ(vsock_send(&f.a.p, c, "abc", 3), 3);
 	ASSERT_EQ(c->tx_cnt, 3);
+}
+
+/*
+ * Regression: a SEQPACKET sender needing more than the half-buffer
+ * threshold still recovers. B holds 400 of 1024 bytes, so A sees 624 of
+ * credit (>= half) and needs 900: after its CREDIT_REQUEST, B's next read
+ * must send an update although free space never crossed half.
+ */
+TEST(blocked_seqpacket_sender_gets_update_on_next_read)
+{
+	struct vsock_conn *c = NULL, *s = NULL, *l = NULL;
+	static uint8_t msg[900], got[900];
+
+	fx_init(&f, 1024);
+	fx_connect(&f, VSOCK_TYPE_SEQPACKET, &c, &s, &l);
+	ASSERT_EQ(vsock_send(&f.a.p, c, msg, 400), 400);
+	fx_pump(&f);
+	ASSERT_EQ(vsock_send(&f.a.p, c, msg, 900), VSOCK_EAGAIN);
+	fx_pump(&f);
+	ASSERT_EQ(f.b.sent_ops[VSOCK_OP_CREDIT_UPDATE], 1);
+	ASSERT_EQ(vsock_credit_tx_space(c), 624);
+	ASSERT_EQ(vsock_recv(&f.b.p, s, got, sizeof(got), NULL), 400);
+	ASSERT_EQ(f.b.sent_ops[VSOCK_OP_CREDIT_UPDATE], 2);
+	fx_pump(&f);
+	ASSERT_EQ(f.a.events[VSOCK_EV_WRITABLE], 1);
+	ASSERT_EQ(vsock_send(&f.a.p, c, msg, 900), 900);
 }
