@@ -235,7 +235,9 @@ int vsock_send(struct vsock_proto *p, struct vsock_conn *c, const void *buf,
 
 /*
  * Receive into @buf; returns bytes copied, 0 at end of stream, VSOCK_EAGAIN
- * when nothing is queued yet, the sticky error of a failed connect.
+ * when nothing is queued yet, VSOCK_ENOTCONN while connecting, and once
+ * CLOSED and drained the sticky error (ECONNRESET, ETIMEDOUT, EPROTO; 0
+ * after an orderly close).
  * SEQPACKET returns one message; what does not fit is dropped and
  * VSOCK_MSG_TRUNC set in *msg_flags (may be NULL).
  */

@@ -437,6 +437,7 @@ TEST(packet_for_closed_connection_gets_rst)
 TEST(listener_close_resets_unaccepted_children)
 {
 	struct vsock_conn *c = NULL, *l = NULL;
+	uint32_t i = 0;
 
 	fx_init(&f, 4096);
 	ASSERT_EQ(vsock_listen(&f.b.p, 1024, VSOCK_TYPE_STREAM, 4, &l),
@@ -450,7 +451,7 @@ TEST(listener_close_resets_unaccepted_children)
 	fx_pump(&f);
 	ASSERT_EQ(vsock_conn_state(c), VSOCK_ST_CLOSED);
 	ASSERT_EQ(vsock_conn_error(c), VSOCK_ECONNRESET);
-	for (uint32_t i = 0; i < FX_CONNS; i++) {
+	for (i = 0; i < FX_CONNS; i++) {
 		ASSERT_EQ(f.b.conns[i].state, VSOCK_ST_FREE);
 	}
 }
