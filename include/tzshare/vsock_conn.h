@@ -23,6 +23,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <tzshare/vsock.h>
+
 /* Errors of this layer: negative, errno-like, no <errno.h> in the core. */
 #define VSOCK_OK 0
 #define VSOCK_EAGAIN (-11)
@@ -38,25 +40,8 @@
 #define VSOCK_EMSGSIZE (-90)
 #define VSOCK_EPROTO (-71)
 
-/* virtio-vsock header values (virtio v1.3 §5.10.6, virtio-msg.md §4). */
-#define VSOCK_TYPE_STREAM 1u
-#define VSOCK_TYPE_SEQPACKET 2u
-
-#define VSOCK_OP_INVALID 0u
-#define VSOCK_OP_REQUEST 1u
-#define VSOCK_OP_RESPONSE 2u
-#define VSOCK_OP_RST 3u
-#define VSOCK_OP_SHUTDOWN 4u
-#define VSOCK_OP_RW 5u
-#define VSOCK_OP_CREDIT_UPDATE 6u
-#define VSOCK_OP_CREDIT_REQUEST 7u
-
-#define VSOCK_SHUTDOWN_RCV 1u /* flags bit 0: sender will not receive */
-#define VSOCK_SHUTDOWN_SEND 2u /* flags bit 1: sender will not send */
-#define VSOCK_SHUTDOWN_BOTH 3u
-
-#define VSOCK_SEQ_EOM 1u /* RW flags bit 0: end of message */
-#define VSOCK_SEQ_EOR 2u /* RW flags bit 1: end of record */
+/* Header values (ops, types, flags) come from the packet codec. */
+#define VSOCK_SHUTDOWN_BOTH VSOCK_SHUTDOWN_MASK
 
 /* vsock_recv() *msg_flags for SEQPACKET. */
 #define VSOCK_MSG_EOR 1u /* the message carried EOR */
