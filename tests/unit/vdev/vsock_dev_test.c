@@ -34,6 +34,39 @@ TEST(stream_connect_and_echo_through_the_device)
 	ASSERT_EQ(t->tx_reaped, 2);
 }
 
+TEST(tx_packet_split_over_header_and_payload_buffers_is_taken)
+{
+	struct vl *t = vl_new(VSOCK_TYPE_STREAM);
+	struct vsock_hdr h = vl_hdr(t, VSOCK_OP_RW, VL_PORT, 0, 6);
+	struct lp_buf *hb = calloc(1, sizeof(*hb));
+	struct lp_buf pb;
+	struct virtq_buf vb[2];
+	uint32_t len = 1;
+
+	ASSERT_TRUE(hb);
+	vl_post_rx(t, 8);
+	vl_connect(t);
+	/* Linux puts the header and the payload in separate buffers. */
+	lp_buf_get(t->l, LP_STATIC, VSOCK_HDR_SIZE, false, hb);
+	lp_buf_get(t->l, LP_STATIC, 6, false, &pb);
+	ASSERT_EQ(vsock_hdr_encode(&h, hb->host, VSOCK_HDR_SIZE),
+		  VSOCK_HDR_SIZE);
+	memcpy(pb.host, "split!", 6);
+	vb[0].addr = hb->bus;
+	vb[0].len = VSOCK_HDR_SIZE;
+	vb[1].addr = pb.bus;
+	vb[1].len = 6;
+	ASSERT_EQ(virtq_drv_add(&t->q[VSOCK_VQ_TX].vq, vb, 2, NULL, 0, hb),
+		  VIRTQ_OK);
+	vl_kick(t, VSOCK_VQ_TX);
+	ASSERT_TRUE(virtq_drv_get_used(&t->q[VSOCK_VQ_TX].vq, &len) == hb);
+	ASSERT_EQ(len, 0);
+	ASSERT_EQ(vl_drain(t, pk), 1);
+	vl_expect(&pk[0], VSOCK_OP_RW, VL_PORT, VL_LPORT);
+	ASSERT_EQ(pk[0].h.len, 6);
+	ASSERT_MEM_EQ(pk[0].data, "split!", 6);
+}
+
 TEST(seqpacket_echo_keeps_message_boundaries)
 {
 	struct vl *t = vl_new(VSOCK_TYPE_SEQPACKET);
@@ -113,10 +146,11 @@ TEST(echo_respects_the_drivers_small_buf_alloc)
 	/* Consumed 8: the next 8 may come. */
 	t->fwd_cnt = 8;
 	vl_send(t, VSOCK_OP_CREDIT_UPDATE, 0, NULL, 0);
-	ASSERT_TRUE(vl_drain(t, pk) >= 1);
+	ASSERT_EQ(vl_drain(t, pk), 2);
 	vl_expect(&pk[0], VSOCK_OP_RW, VL_PORT, VL_LPORT);
 	ASSERT_EQ(pk[0].h.len, 8);
 	ASSERT_MEM_EQ(pk[0].data, msg + 8, 8);
+	vl_expect(&pk[1], VSOCK_OP_CREDIT_REQUEST, VL_PORT, VL_LPORT);
 	t->fwd_cnt = 16;
 	vl_send(t, VSOCK_OP_CREDIT_UPDATE, 0, NULL, 0);
 	ASSERT_EQ(vl_drain(t, pk), 1);
@@ -268,6 +302,13 @@ TEST(device_reset_mid_connection_resets_connections)
 	/* The slot was released; the listener is still there. */
 	ASSERT_EQ(vsock_conn_state(c), VSOCK_ST_FREE);
 	ASSERT_EQ(vsock_conn_state(t->echo.listener), VSOCK_ST_LISTEN);
+	/* The driver brings the device up again: service as before. */
+	vl_reinit(t);
+	vl_post_rx(t, 8);
+	vl_connect(t);
+	vl_send(t, VSOCK_OP_RW, 0, "back", 4);
+	ASSERT_EQ(vl_drain(t, pk), 1);
+	ASSERT_MEM_EQ(pk[0].data, "back", 4);
 }
 
 /* ---------------------------------------------------------------------- */
@@ -314,6 +355,12 @@ TEST(hostile_tx_chains_are_dropped_and_counted)
 	ASSERT_EQ(vl_drain(t, pk), 0);
 	vl_reap_tx(t);
 	ASSERT_EQ(t->tx_reaped, 5);
+	/* Well formed but not for CID 2: the proto drops it. */
+	h = vl_hdr(t, VSOCK_OP_REQUEST, VL_PORT, 0, 0);
+	h.dst_cid = 5;
+	vl_send_hdr(t, &h, NULL);
+	ASSERT_EQ(t->v->proto.stats.rx_dropped, 1);
+	ASSERT_EQ(vl_drain(t, pk), 0);
 	ASSERT_TRUE(!t->devt.vq[VSOCK_VQ_TX].q.broken);
 	/* The device keeps working. */
 	vl_connect(t);

@@ -70,10 +70,14 @@ static inline void vl_queue(struct vl *t, uint32_t i)
 
 	ASSERT_EQ(vmsg_drvt_queue_max(&t->drvt, i, &max), VMSG_T_OK);
 	ASSERT_EQ(max, VDEV_VSOCK_QUEUE_MAX);
-	q->len = lp_ring_len(VL_QSIZE);
-	ASSERT_EQ(vmsg_ffa_dma_pool_alloc(&t->l->pool, q->len, 16, &q->ring,
-					  &q->bus),
-		  VMSG_T_OK);
+	if (!q->ring) {
+		q->len = lp_ring_len(VL_QSIZE);
+		ASSERT_EQ(vmsg_ffa_dma_pool_alloc(&t->l->pool, q->len, 16,
+						  &q->ring, &q->bus),
+			  VMSG_T_OK);
+	}
+	/* A fresh queue (after a reset the old rings are reused). */
+	memset(q->ring, 0, q->len);
 	ASSERT_EQ(virtq_drv_init(&q->vq, VL_QSIZE, q->ring, q->bus,
 				 q->ring + lp_avail_off(VL_QSIZE),
 				 q->bus + lp_avail_off(VL_QSIZE),
@@ -85,6 +89,28 @@ static inline void vl_queue(struct vl *t, uint32_t i)
 					q->bus + lp_avail_off(VL_QSIZE),
 					q->bus + lp_used_off(VL_QSIZE)),
 		  VMSG_T_OK);
+}
+
+/* Negotiation, queues and DRIVER_OK (again, after a reset). */
+static inline void vl_init_seq(struct vl *t)
+{
+	uint32_t i = 0;
+
+	ASSERT_EQ(vmsg_drvt_negotiate(&t->drvt, VDEV_VSOCK_FEATURES),
+		  VMSG_T_OK);
+	for (i = 0; i < VDEV_VSOCK_NUM_QUEUES; i++) {
+		vl_queue(t, i);
+	}
+	ASSERT_EQ(vmsg_drvt_driver_ok(&t->drvt), VMSG_T_OK);
+}
+
+/* After a device reset: every chain the driver had posted is forgotten. */
+static inline void vl_reinit(struct vl *t)
+{
+	memset(t->rx_posted, 0, sizeof(t->rx_posted));
+	vmsg_drvt_init(&t->drvt, &t->l->fe.drv_bus, &t->l->fe, VL_DEV);
+	ASSERT_EQ(vmsg_drvt_probe(&t->drvt), VMSG_T_OK);
+	vl_init_seq(t);
 }
 
 /* Device with the echo service on (VL_PORT, @type), driver up to DRIVER_OK. */
@@ -111,16 +137,12 @@ static inline struct vl *vl_new(uint16_t type)
 	vmsg_drvt_init(&t->drvt, &t->l->fe.drv_bus, &t->l->fe, VL_DEV);
 	ASSERT_EQ(vmsg_drvt_probe(&t->drvt), VMSG_T_OK);
 	ASSERT_EQ(t->drvt.info.device_id, VSOCK_DEVICE_ID);
-	ASSERT_EQ(vmsg_drvt_negotiate(&t->drvt, VDEV_VSOCK_FEATURES),
-		  VMSG_T_OK);
+	ASSERT_EQ(t->drvt.device_features, VDEV_VSOCK_FEATURES);
+	vl_init_seq(t);
 	ASSERT_EQ(vmsg_drvt_config_read(&t->drvt, 0, cfg, sizeof(cfg)),
 		  VMSG_T_OK);
 	ASSERT_EQ(vsock_config_decode(cfg, sizeof(cfg), &cid, NULL), VSOCK_OK);
 	ASSERT_EQ(cid, VL_CID);
-	for (i = 0; i < VDEV_VSOCK_NUM_QUEUES; i++) {
-		vl_queue(t, i);
-	}
-	ASSERT_EQ(vmsg_drvt_driver_ok(&t->drvt), VMSG_T_OK);
 	for (i = 0; i < VL_RXBUFS; i++) {
 		lp_buf_get(t->l, LP_STATIC, VDEV_VSOCK_PKT_MAX, true,
 			   &t->rxb[i]);
