@@ -401,6 +401,7 @@ int vdev_vsock_echo_attach(struct vdev_vsock *v, struct vdev_vsock_echo *e,
 	if (rc) {
 		return rc;
 	}
+	e->type = type;
 	v->service = vdev_vsock_echo_service;
 	v->service_ctx = e;
 	return VSOCK_OK;
@@ -430,6 +431,16 @@ static bool echo_flush(struct vdev_vsock *v, struct vdev_vsock_echo *e,
 {
 	int rc = 0;
 
+	/*
+	 * A SEQPACKET message goes out whole or the proto resets the
+	 * connection (a half-sent message), so wait until the side queue can
+	 * take all of its packets.
+	 */
+	if (ch->len && e->type == VSOCK_TYPE_SEQPACKET &&
+	    VDEV_VSOCK_SIDEQ - v->sq_count < (ch->len + VDEV_VSOCK_PAYLOAD_MAX -
+					      1) / VDEV_VSOCK_PAYLOAD_MAX) {
+		return false;
+	}
 	while (ch->off < ch->len) {
 		rc = vsock_send(&v->proto, ch->c, ch->buf + ch->off,
 				ch->len - ch->off);

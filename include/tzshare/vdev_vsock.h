@@ -112,6 +112,7 @@ void vdev_vsock_flush(struct vdev_vsock *v);
 #define VDEV_VSOCK_ECHO_CHILDREN 4u
 struct vdev_vsock_echo {
 	struct vsock_conn *listener;
+	uint16_t type;
 	struct vdev_vsock_echo_child {
 		struct vsock_conn *c;
 		uint32_t len, off; /* pending echo bytes in buf */

@@ -102,6 +102,69 @@ TEST(seqpacket_message_in_two_packets_is_echoed_as_one)
 	ASSERT_MEM_EQ(pk[0].data, "abcd", 4);
 }
 
+TEST(seqpacket_message_longer_than_a_packet_is_echoed_whole)
+{
+	struct vl *t = vl_new(VSOCK_TYPE_SEQPACKET);
+	static uint8_t msg[3000];
+	uint32_t i = 0;
+
+	for (i = 0; i < sizeof(msg); i++) {
+		msg[i] = (uint8_t)(i * 7);
+	}
+	vl_post_rx(t, 8);
+	vl_connect(t);
+	vl_send(t, VSOCK_OP_RW, 0, msg, 1024);
+	vl_send(t, VSOCK_OP_RW, 0, msg + 1024, 1024);
+	vl_send(t, VSOCK_OP_RW, VSOCK_SEQ_EOM, msg + 2048, 952);
+	/* Reading 3000 of 4096 bytes makes a credit update due first. */
+	ASSERT_EQ(vl_drain(t, pk), 4);
+	vl_expect(&pk[0], VSOCK_OP_CREDIT_UPDATE, VL_PORT, VL_LPORT);
+	ASSERT_EQ(pk[0].h.fwd_cnt, 3000);
+	ASSERT_EQ(pk[1].h.len, 1024);
+	ASSERT_EQ(pk[1].h.flags, 0);
+	ASSERT_EQ(pk[2].h.len, 1024);
+	ASSERT_EQ(pk[2].h.flags, 0);
+	ASSERT_EQ(pk[3].h.len, 952);
+	ASSERT_EQ(pk[3].h.flags, VSOCK_SEQ_EOM | VSOCK_SEQ_EOR);
+	ASSERT_MEM_EQ(pk[1].data, msg, 1024);
+	ASSERT_MEM_EQ(pk[2].data, msg + 1024, 1024);
+	ASSERT_MEM_EQ(pk[3].data, msg + 2048, 952);
+}
+
+TEST(seqpacket_echo_waits_for_side_queue_room_for_the_whole_message)
+{
+	struct vl *t = vl_new(VSOCK_TYPE_SEQPACKET);
+	static uint8_t msg[VDEV_VSOCK_RX_LEN];
+	uint32_t i = 0;
+
+	memset(msg, 'm', sizeof(msg));
+	/* No rx buffers: RESPONSE + 11 one-byte echoes, 4 slots left. */
+	vl_send(t, VSOCK_OP_REQUEST, 0, NULL, 0);
+	for (i = 0; i < 11; i++) {
+		vl_send(t, VSOCK_OP_RW, VSOCK_SEQ_EOM, "x", 1);
+	}
+	ASSERT_EQ(t->v->sq_count, 12);
+	/* A 4-packet message: received, then a credit update (13) ... */
+	for (i = 0; i < 4; i++) {
+		vl_send(t, VSOCK_OP_RW, i == 3 ? VSOCK_SEQ_EOM : 0,
+			msg + i * 1024u, 1024);
+	}
+	ASSERT_EQ(t->v->stats.tx_pkts, 16);
+	/* ... and the echo held back: 4 packets, 3 slots. */
+	ASSERT_EQ(t->v->sq_count, 13);
+	ASSERT_EQ(t->echo.echoed, 11);
+	vl_post_rx(t, VL_RXBUFS);
+	ASSERT_EQ(vl_drain(t, pk), 1 + 11 + 1 + 4);
+	vl_expect(&pk[12], VSOCK_OP_CREDIT_UPDATE, VL_PORT, VL_LPORT);
+	for (i = 0; i < 4; i++) {
+		vl_expect(&pk[13 + i], VSOCK_OP_RW, VL_PORT, VL_LPORT);
+		ASSERT_EQ(pk[13 + i].h.len, 1024);
+	}
+	ASSERT_EQ(pk[16].h.flags, VSOCK_SEQ_EOM | VSOCK_SEQ_EOR);
+	ASSERT_EQ(t->v->proto.stats.tx_errors, 0);
+	ASSERT_EQ(t->echo.echoed, 11 + sizeof(msg));
+}
+
 TEST(connect_to_unbound_port_is_answered_with_rst)
 {
 	struct vl *t = vl_new(VSOCK_TYPE_STREAM);
@@ -207,6 +270,18 @@ TEST(full_side_queue_leaves_tx_in_the_ring_until_rx_drains)
 	ASSERT_EQ(t->tx_reaped, 1 + sent);
 	ASSERT_EQ(t->v->sq_count, 0);
 	ASSERT_EQ(t->v->stats.sideq_full, 0);
+}
+
+TEST(peer_shutdown_both_ends_the_echo_connection)
+{
+	struct vl *t = vl_new(VSOCK_TYPE_STREAM);
+
+	vl_post_rx(t, 8);
+	vl_connect(t);
+	vl_send(t, VSOCK_OP_SHUTDOWN, VSOCK_SHUTDOWN_MASK, NULL, 0);
+	ASSERT_EQ(vl_drain(t, pk), 1);
+	vl_expect(&pk[0], VSOCK_OP_RST, VL_PORT, VL_LPORT);
+	ASSERT_TRUE(t->echo.child[0].c == NULL);
 }
 
 /* ---------------------------------------------------------------------- */
