@@ -26,6 +26,17 @@ static struct virtq_dev *queue(struct vdev_vsock *v, uint32_t vq)
 	return vmsg_devt_queue(v->dev.t, vq);
 }
 
+/*
+ * A queue violated the ring protocol (virtq_dev marked it broken): the
+ * device cannot go on without a reset (virtio: DEVICE_NEEDS_RESET). The
+ * other queues keep working until the driver resets.
+ */
+static void broken(struct vdev_vsock *v)
+{
+	v->stats.broken++;
+	vmsg_devt_needs_reset(v->dev.t);
+}
+
 /* Copy @n bytes into the writable iovecs of @ch; caller checked in_len. */
 static void chain_write(const struct virtq_chain *ch, const uint8_t *src,
 			uint32_t n)
@@ -73,7 +84,9 @@ static bool rx_deliver(struct vdev_vsock *v, const uint8_t *pkt, uint32_t len)
 			continue;
 		}
 		if (rc != VIRTQ_OK) {
-			v->stats.broken += rc == VIRTQ_E_BROKEN;
+			if (rc == VIRTQ_E_BROKEN) {
+				broken(v);
+			}
 			return false;
 		}
 		if (ch.in_len >= len) {
@@ -81,13 +94,13 @@ static bool rx_deliver(struct vdev_vsock *v, const uint8_t *pkt, uint32_t len)
 		}
 		v->stats.rx_small++;
 		if (virtq_dev_push(q, ch.head, 0) != VIRTQ_OK) {
-			v->stats.broken++;
+			broken(v);
 			return false;
 		}
 	}
 	chain_write(&ch, pkt, len);
 	if (virtq_dev_push(q, ch.head, len) != VIRTQ_OK) {
-		v->stats.broken++;
+		broken(v);
 		return false;
 	}
 	v->stats.rx_pkts++;
@@ -249,12 +262,12 @@ static void tx_process(struct vdev_vsock *v)
 			continue;
 		}
 		if (rc != VIRTQ_OK) {
-			v->stats.broken++;
+			broken(v);
 			break;
 		}
 		tx_one(v, &ch);
 		if (virtq_dev_push(q, ch.head, 0) != VIRTQ_OK) {
-			v->stats.broken++;
+			broken(v);
 			break;
 		}
 		pushed = true;
@@ -271,22 +284,34 @@ static void event_process(struct vdev_vsock *v)
 	struct virtq_chain ch;
 	uint8_t ev[VSOCK_EVENT_SIZE];
 
+	int rc = 0;
+
 	if (!v->event_pending || !q) {
 		return;
 	}
-	if (virtq_dev_pop(q, &ch) != VIRTQ_OK) {
+	do {
+		rc = virtq_dev_pop(q, &ch);
+		/* Empty: ask for the next kick (retry if one slipped in). */
+	} while (rc == VIRTQ_E_EMPTY && virtq_dev_enable_notify(q));
+	if (rc != VIRTQ_OK) {
+		if (rc == VIRTQ_E_BROKEN) {
+			broken(v);
+		}
 		return;
 	}
 	if (ch.in_len < VSOCK_EVENT_SIZE) {
 		/* Too small to hold an event: give it back empty. */
-		virtq_dev_push(q, ch.head, 0);
+		if (virtq_dev_push(q, ch.head, 0) != VIRTQ_OK) {
+			broken(v);
+			return;
+		}
 		vmsg_devt_used(v->dev.t, VSOCK_VQ_EVENT);
 		return;
 	}
 	vsock_event_encode(VSOCK_EVENT_TRANSPORT_RESET, ev, sizeof(ev));
 	chain_write(&ch, ev, sizeof(ev));
 	if (virtq_dev_push(q, ch.head, VSOCK_EVENT_SIZE) != VIRTQ_OK) {
-		v->stats.broken++;
+		broken(v);
 		return;
 	}
 	v->event_pending = false;

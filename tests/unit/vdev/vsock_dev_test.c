@@ -284,6 +284,26 @@ TEST(peer_shutdown_both_ends_the_echo_connection)
 	ASSERT_TRUE(t->echo.child[0].c == NULL);
 }
 
+TEST(echo_close_after_peer_eof_times_out_into_rst_on_tick)
+{
+	struct vl *t = vl_new(VSOCK_TYPE_STREAM);
+
+	vl_post_rx(t, 8);
+	vl_connect(t);
+	/* The driver will send no more: the echo sees EOF and closes. */
+	vl_send(t, VSOCK_OP_SHUTDOWN, VSOCK_SHUTDOWN_SEND, NULL, 0);
+	ASSERT_EQ(vl_drain(t, pk), 1);
+	vl_expect(&pk[0], VSOCK_OP_SHUTDOWN, VL_PORT, VL_LPORT);
+	ASSERT_EQ(pk[0].h.flags, VSOCK_SHUTDOWN_MASK);
+	ASSERT_TRUE(t->echo.child[0].c == NULL);
+	/* The driver never answers with RST: the close timeout does. */
+	vdev_vsock_tick(t->v, VSOCK_CLOSE_TIMEOUT_MS - 1);
+	ASSERT_EQ(vl_drain(t, pk), 0);
+	vdev_vsock_tick(t->v, VSOCK_CLOSE_TIMEOUT_MS);
+	ASSERT_EQ(vl_drain(t, pk), 1);
+	vl_expect(&pk[0], VSOCK_OP_RST, VL_PORT, VL_LPORT);
+}
+
 /* ---------------------------------------------------------------------- */
 /* Resets                                                                  */
 
@@ -352,9 +372,30 @@ TEST(transport_reset_event_waits_for_an_event_buffer)
 	post_event_buf(t, 0);
 	expect_reset_event(t, 0);
 	ASSERT_TRUE(!t->v->event_pending);
-	/* One event per reset: a second buffer stays unused. */
+	/* One event per reset: a second buffer stays unused ... */
 	post_event_buf(t, 1);
 	ASSERT_EQ(t->v->stats.events, 1);
+	/* ... until the next reset, which fills it at once. */
+	vdev_vsock_transport_reset(t->v);
+	expect_reset_event(t, 1);
+	ASSERT_EQ(t->v->stats.events, 2);
+}
+
+TEST(transport_reset_event_buffer_posted_later_is_kicked_and_filled)
+{
+	struct vl *t = vl_new(VSOCK_TYPE_STREAM);
+	uint64_t kicks = 0;
+
+	post_event_buf(t, 0);
+	vdev_vsock_transport_reset(t->v);
+	expect_reset_event(t, 0);
+	/* The device found the queue empty and asked for the next kick. */
+	vdev_vsock_transport_reset(t->v);
+	kicks = t->q[VSOCK_VQ_EVENT].vq.stats.kicks;
+	post_event_buf(t, 1);
+	ASSERT_EQ(t->q[VSOCK_VQ_EVENT].vq.stats.kicks, kicks + 1);
+	expect_reset_event(t, 1);
+	ASSERT_EQ(t->v->stats.events, 2);
 }
 
 TEST(device_reset_mid_connection_resets_connections)
@@ -442,6 +483,30 @@ TEST(hostile_tx_chains_are_dropped_and_counted)
 	vl_send(t, VSOCK_OP_RW, 0, "ok", 2);
 	ASSERT_EQ(vl_drain(t, pk), 1);
 	ASSERT_MEM_EQ(pk[0].data, "ok", 2);
+}
+
+TEST(hostile_tx_ring_breaks_only_the_tx_queue)
+{
+	struct vl *t = vl_new(VSOCK_TYPE_STREAM);
+	uint8_t *avail = t->q[VSOCK_VQ_TX].ring + lp_avail_off(VL_QSIZE);
+	uint16_t idx = 0;
+
+	vl_post_rx(t, 8);
+	vl_connect(t);
+	idx = le16_get(avail + 2);
+	/* A head beyond the ring. */
+	le16_put(avail + 4 + 2u * (idx % VL_QSIZE), VL_QSIZE + 7);
+	le16_put(avail + 2, (uint16_t)(idx + 1));
+	ASSERT_EQ(vmsg_drvt_notify(&t->drvt, VSOCK_VQ_TX), VMSG_T_OK);
+	ASSERT_EQ(t->v->stats.broken, 1);
+	ASSERT_TRUE(t->devt.vq[VSOCK_VQ_TX].q.broken);
+	ASSERT_EQ(t->devt.vq[VSOCK_VQ_TX].q.reject, VIRTQ_REJ_HEAD_RANGE);
+	ASSERT_EQ(t->devt.status & VIRTIO_STATUS_NEEDS_RESET,
+		  VIRTIO_STATUS_NEEDS_RESET);
+	/* rx still carries what the secure side sends. */
+	ASSERT_EQ(vsock_send(&t->v->proto, t->echo.child[0].c, "hi", 2), 2);
+	ASSERT_EQ(vl_drain(t, pk), 1);
+	ASSERT_MEM_EQ(pk[0].data, "hi", 2);
 }
 
 TEST(rx_buffer_too_small_is_returned_empty)
