@@ -278,34 +278,43 @@ static void tx_process(struct vdev_vsock *v)
 	}
 }
 
+/* Next event chain that can hold an event; false when there is none. */
+static bool event_pop(struct vdev_vsock *v, struct virtq_dev *q,
+		      struct virtq_chain *ch)
+{
+	int rc = 0;
+
+	for (;;) {
+		rc = virtq_dev_pop(q, ch);
+		/* Empty: ask for the next kick (retry if one slipped in). */
+		if (rc == VIRTQ_E_EMPTY && virtq_dev_enable_notify(q)) {
+			continue;
+		}
+		if (rc != VIRTQ_OK) {
+			if (rc == VIRTQ_E_BROKEN) {
+				broken(v);
+			}
+			return false;
+		}
+		if (ch->in_len >= VSOCK_EVENT_SIZE) {
+			return true;
+		}
+		/* Too small to hold an event: give it back empty. */
+		if (virtq_dev_push(q, ch->head, 0) != VIRTQ_OK) {
+			broken(v);
+			return false;
+		}
+		vmsg_devt_used(v->dev.t, VSOCK_VQ_EVENT);
+	}
+}
+
 static void event_process(struct vdev_vsock *v)
 {
 	struct virtq_dev *q = queue(v, VSOCK_VQ_EVENT);
 	struct virtq_chain ch;
 	uint8_t ev[VSOCK_EVENT_SIZE];
 
-	int rc = 0;
-
-	if (!v->event_pending || !q) {
-		return;
-	}
-	do {
-		rc = virtq_dev_pop(q, &ch);
-		/* Empty: ask for the next kick (retry if one slipped in). */
-	} while (rc == VIRTQ_E_EMPTY && virtq_dev_enable_notify(q));
-	if (rc != VIRTQ_OK) {
-		if (rc == VIRTQ_E_BROKEN) {
-			broken(v);
-		}
-		return;
-	}
-	if (ch.in_len < VSOCK_EVENT_SIZE) {
-		/* Too small to hold an event: give it back empty. */
-		if (virtq_dev_push(q, ch.head, 0) != VIRTQ_OK) {
-			broken(v);
-			return;
-		}
-		vmsg_devt_used(v->dev.t, VSOCK_VQ_EVENT);
+	if (!v->event_pending || !q || !event_pop(v, q, &ch)) {
 		return;
 	}
 	vsock_event_encode(VSOCK_EVENT_TRANSPORT_RESET, ev, sizeof(ev));

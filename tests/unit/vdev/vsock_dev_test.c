@@ -398,6 +398,28 @@ TEST(transport_reset_event_buffer_posted_later_is_kicked_and_filled)
 	ASSERT_EQ(t->v->stats.events, 2);
 }
 
+TEST(event_buffer_too_small_is_returned_empty_and_the_next_used)
+{
+	struct vl *t = vl_new(VSOCK_TYPE_STREAM);
+	struct lp_buf small;
+	struct virtq_buf b;
+	uint32_t len = 1;
+
+	lp_buf_get(t->l, LP_STATIC, VSOCK_EVENT_SIZE - 1, true, &small);
+	b.addr = small.bus;
+	b.len = small.len;
+	ASSERT_EQ(
+		virtq_drv_add(&t->q[VSOCK_VQ_EVENT].vq, NULL, 0, &b, 1, &small),
+		VIRTQ_OK);
+	post_event_buf(t, 0);
+	vdev_vsock_transport_reset(t->v);
+	ASSERT_TRUE(virtq_drv_get_used(&t->q[VSOCK_VQ_EVENT].vq, &len) ==
+		    &small);
+	ASSERT_EQ(len, 0);
+	expect_reset_event(t, 0);
+	ASSERT_EQ(t->v->stats.events, 1);
+}
+
 TEST(device_reset_mid_connection_resets_connections)
 {
 	struct vl *t = vl_new(VSOCK_TYPE_STREAM);
