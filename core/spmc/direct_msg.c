@@ -51,6 +51,14 @@ static bool has_uuid(const struct spmc_partition *t, const uint8_t *uuid)
 	return false;
 }
 
+/* What the runner of a context sees when it goes back to waiting. */
+static void msg_wait_frame(struct ffa_regs *r, uint16_t sp, uint16_t vcpu)
+{
+	ffa_regs_clear(r);
+	r->x[0] = FFA_MSG_WAIT;
+	r->x[1] = (uint32_t)sp << 16 | vcpu;
+}
+
 static void serve_begin(struct spmc_vcpu *v, enum spmc_serve_kind kind,
 			uint16_t client_ep, uint16_t client_vcpu)
 {
@@ -255,9 +263,7 @@ void spmc_direct_resp(struct spmc *spmc, struct spmc_partition *p,
 	if (v->client_gone) {
 		/* The requester died; whoever resumed the context learns only
 		 * that it went back to waiting, never the dead VM's answer. */
-		ffa_regs_clear(&resp);
-		resp.x[0] = FFA_MSG_WAIT;
-		resp.x[1] = (uint32_t)p->id << 16 | vcpu;
+		msg_wait_frame(&resp, p->id, vcpu);
 	}
 	complete_client(spmc, v, &resp, out);
 	back_to_waiting(spmc, p, v, out);
@@ -296,13 +302,10 @@ void spmc_msg_wait(struct spmc *spmc, struct spmc_partition *p, uint16_t vcpu,
 	}
 	/* FF-A v1.1+: MSG_WAIT releases RX unless told to retain it. */
 	if (!(flags & 1u) && p->mb.rx_state == SPMC_RX_FULL) {
-		p->mb.rx_state = SPMC_RX_EMPTY;
-		p->notif.fw_pending_spm &= ~SPMC_FW_NOTIF_RX_FULL;
+		spmc_rx_give_back(p);
 	}
 	if (v->serve == SPMC_SERVE_RUN) {
-		ffa_regs_clear(&r);
-		r.x[0] = FFA_MSG_WAIT;
-		r.x[1] = (uint32_t)p->id << 16 | vcpu;
+		msg_wait_frame(&r, p->id, vcpu);
 		complete_client(spmc, v, &r, out);
 	}
 	back_to_waiting(spmc, p, v, out);

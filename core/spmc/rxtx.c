@@ -26,6 +26,12 @@ int spmc_rx_take(struct spmc_partition *p)
 	return FFA_OK;
 }
 
+void spmc_rx_give_back(struct spmc_partition *p)
+{
+	p->mb.rx_state = SPMC_RX_EMPTY;
+	p->notif.fw_pending_spm &= ~SPMC_FW_NOTIF_RX_FULL;
+}
+
 static bool is_hypervisor(const struct spmc *spmc,
 			  const struct spmc_partition *p)
 {
@@ -177,8 +183,7 @@ void spmc_rx_release(struct spmc *spmc, struct spmc_partition *p,
 		ffa_regs_error(out, FFA_DENIED);
 		return;
 	}
-	t->mb.rx_state = SPMC_RX_EMPTY;
-	t->notif.fw_pending_spm &= ~SPMC_FW_NOTIF_RX_FULL;
+	spmc_rx_give_back(t);
 	ffa_regs_success(out, 0, 0);
 }
 

@@ -196,6 +196,9 @@ static inline uint32_t spmc_caller_version(const struct spmc_partition *p)
  * partition) and the caller must write it before returning.
  */
 int spmc_rx_take(struct spmc_partition *p);
+/* The partition hands RX back (RX_RELEASE, MSG_WAIT): the SPMC may write it
+ * again and the "RX buffer full" notification no longer applies. */
+void spmc_rx_give_back(struct spmc_partition *p);
 
 /* ---- setup.c / rxtx.c / part_info.c / direct_msg.c / indirect_msg.c /
  *      notif.c: one handler per ABI, each fills @out. ------------------- */
