@@ -136,7 +136,7 @@ static int encode_pkt(const struct vsock_pkt *p, uint8_t *buf)
 		.fwd_cnt = p->fwd_cnt,
 	};
 
-	if (p->payload_len != p->len || p->len > VDEV_VSOCK_PAYLOAD_MAX) {
+	if (p->payload_len != p->len || p->len > VDEV_VSOCK_RX_PAYLOAD_MAX) {
 		return VSOCK_EMSGSIZE;
 	}
 	if (vsock_hdr_encode(&h, buf, VSOCK_HDR_SIZE) != VSOCK_HDR_SIZE) {
@@ -402,7 +402,8 @@ void vdev_vsock_init(struct vdev_vsock *v, uint64_t guest_cid)
 	CHECK(vsock_proto_init(&v->proto, VSOCK_CID_HOST, &proto_ops, v,
 			       v->conns, VDEV_VSOCK_CONNS, v->rx_mem,
 			       VDEV_VSOCK_RX_LEN) == VSOCK_OK);
-	v->proto.max_pkt_len = VDEV_VSOCK_PAYLOAD_MAX;
+	/* Every packet we emit fits one rx buffer of the documented size. */
+	v->proto.max_pkt_len = VDEV_VSOCK_RX_PAYLOAD_MAX;
 }
 
 void vdev_vsock_tick(struct vdev_vsock *v, uint64_t now_ms)
@@ -471,8 +472,9 @@ static bool echo_flush(struct vdev_vsock *v, struct vdev_vsock_echo *e,
 	 * take all of its packets.
 	 */
 	if (ch->len && e->type == VSOCK_TYPE_SEQPACKET &&
-	    VDEV_VSOCK_SIDEQ - v->sq_count < (ch->len + VDEV_VSOCK_PAYLOAD_MAX -
-					      1) / VDEV_VSOCK_PAYLOAD_MAX) {
+	    VDEV_VSOCK_SIDEQ - v->sq_count <
+		    (ch->len + VDEV_VSOCK_RX_PAYLOAD_MAX - 1) /
+			    VDEV_VSOCK_RX_PAYLOAD_MAX) {
 		return false;
 	}
 	while (ch->off < ch->len) {

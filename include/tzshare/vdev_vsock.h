@@ -22,6 +22,11 @@
  * popped while the side queue lacks room for what a tx packet may cause
  * (VDEV_VSOCK_TX_RESERVE), so tx chains wait in their ring instead of
  * replies being lost; rx is always processed (virtio-msg.md §4).
+ *
+ * Sizes: the driver may send RW payloads up to VDEV_VSOCK_PAYLOAD_MAX; the
+ * device sends at most VDEV_VSOCK_RX_PAYLOAD_MAX per packet. struct
+ * vdev_vsock holds a VDEV_VSOCK_RX_LEN receive buffer per connection slot
+ * (several MiB): allocate it on the heap.
  */
 #ifndef TZSHARE_VDEV_VSOCK_H
 #define TZSHARE_VDEV_VSOCK_H
@@ -33,16 +38,26 @@
 #include <tzshare/vsock.h>
 #include <tzshare/vsock_conn.h>
 
-#define VDEV_VSOCK_QUEUE_MAX 64u
+#define VDEV_VSOCK_QUEUE_MAX 256u
 #define VDEV_VSOCK_NUM_QUEUES 3u
-/* Largest RW payload either way (the proto splits sends to this). */
-#define VDEV_VSOCK_PAYLOAD_MAX 1024u
+/* Largest RW payload the driver may send (one tx chain, copied whole). */
+#define VDEV_VSOCK_PAYLOAD_MAX 65536u
 #define VDEV_VSOCK_PKT_MAX (VSOCK_HDR_SIZE + VDEV_VSOCK_PAYLOAD_MAX)
+/*
+ * Largest RW payload the device sends (the proto splits to this), so every
+ * device -> driver packet fits an rx buffer of VDEV_VSOCK_RX_PKT_MAX bytes
+ * (Linux posts 4 KiB + header). The driver must post rx chains at least
+ * that large: smaller ones come back empty (stats.rx_small).
+ */
+#define VDEV_VSOCK_RX_PAYLOAD_MAX 4096u
+#define VDEV_VSOCK_RX_PKT_MAX (VSOCK_HDR_SIZE + VDEV_VSOCK_RX_PAYLOAD_MAX)
 #define VDEV_VSOCK_SIDEQ 16u
 /* Side-queue slots one tx packet may need (RESPONSE/RST, credit, echo). */
 #define VDEV_VSOCK_TX_RESERVE 4u
-#define VDEV_VSOCK_CONNS 8u
-#define VDEV_VSOCK_RX_LEN 4096u /* per-connection receive buffer */
+/* Connection slots of the secure side: 64 echo children, listeners, and
+ * connections closing. */
+#define VDEV_VSOCK_CONNS 80u
+#define VDEV_VSOCK_RX_LEN 65536u /* per-connection receive buffer */
 #define VDEV_VSOCK_DEFAULT_CID 3u
 
 #define VDEV_VSOCK_FEATURES                                            \
@@ -56,7 +71,7 @@ typedef void (*vdev_vsock_service_fn)(struct vdev_vsock *v, void *ctx);
 
 struct vdev_vsock_sideq_ent {
 	uint32_t len; /* header + payload bytes in pkt */
-	uint8_t pkt[VDEV_VSOCK_PKT_MAX];
+	uint8_t pkt[VDEV_VSOCK_RX_PKT_MAX];
 };
 
 struct vdev_vsock {
@@ -107,9 +122,11 @@ void vdev_vsock_flush(struct vdev_vsock *v);
 /**
  * Echo service on the secure side: listens on (@port, @type) and sends
  * back what each accepted connection receives. Install with
- * vdev_vsock_echo_attach(); it runs as the device's service hook.
+ * vdev_vsock_echo_attach(); it runs as the device's service hook. It
+ * serves VDEV_VSOCK_ECHO_CHILDREN connections at once (as many more may
+ * wait in the listen backlog).
  */
-#define VDEV_VSOCK_ECHO_CHILDREN 4u
+#define VDEV_VSOCK_ECHO_CHILDREN 64u
 struct vdev_vsock_echo {
 	struct vsock_conn *listener;
 	uint16_t type;

@@ -105,64 +105,71 @@ TEST(seqpacket_message_in_two_packets_is_echoed_as_one)
 TEST(seqpacket_message_longer_than_a_packet_is_echoed_whole)
 {
 	struct vl *t = vl_new(VSOCK_TYPE_SEQPACKET);
-	static uint8_t msg[3000];
+	/* Over half the device's buffer, in 10 tx packets. */
+	const uint32_t len = 9 * VDEV_VSOCK_RX_PAYLOAD_MAX + 3136;
+	static uint8_t msg[9 * VDEV_VSOCK_RX_PAYLOAD_MAX + 3136];
 	uint32_t i = 0;
 
-	for (i = 0; i < sizeof(msg); i++) {
+	for (i = 0; i < len; i++) {
 		msg[i] = (uint8_t)(i * 7);
 	}
 	vl_post_rx(t, 8);
 	vl_connect(t);
-	vl_send(t, VSOCK_OP_RW, 0, msg, 1024);
-	vl_send(t, VSOCK_OP_RW, 0, msg + 1024, 1024);
-	vl_send(t, VSOCK_OP_RW, VSOCK_SEQ_EOM, msg + 2048, 952);
-	/* Reading 3000 of 4096 bytes makes a credit update due first. */
-	ASSERT_EQ(vl_drain(t, pk), 4);
+	for (i = 0; i < len; i += 4000) {
+		vl_send(t, VSOCK_OP_RW, i + 4000 == len ? VSOCK_SEQ_EOM : 0,
+			msg + i, 4000);
+	}
+	/* Reading more than half of VDEV_VSOCK_RX_LEN makes a credit update
+	 * due first; the echo goes out in rx-sized packets. */
+	ASSERT_EQ(vl_drain(t, pk), 11);
 	vl_expect(&pk[0], VSOCK_OP_CREDIT_UPDATE, VL_PORT, VL_LPORT);
-	ASSERT_EQ(pk[0].h.fwd_cnt, 3000);
-	ASSERT_EQ(pk[1].h.len, 1024);
-	ASSERT_EQ(pk[1].h.flags, 0);
-	ASSERT_EQ(pk[2].h.len, 1024);
-	ASSERT_EQ(pk[2].h.flags, 0);
-	ASSERT_EQ(pk[3].h.len, 952);
-	ASSERT_EQ(pk[3].h.flags, VSOCK_SEQ_EOM | VSOCK_SEQ_EOR);
-	ASSERT_MEM_EQ(pk[1].data, msg, 1024);
-	ASSERT_MEM_EQ(pk[2].data, msg + 1024, 1024);
-	ASSERT_MEM_EQ(pk[3].data, msg + 2048, 952);
+	ASSERT_EQ(pk[0].h.fwd_cnt, len);
+	for (i = 0; i < 10; i++) {
+		vl_expect(&pk[1 + i], VSOCK_OP_RW, VL_PORT, VL_LPORT);
+		ASSERT_EQ(pk[1 + i].h.len,
+			  i < 9 ? VDEV_VSOCK_RX_PAYLOAD_MAX : 3136);
+		ASSERT_EQ(pk[1 + i].h.flags,
+			  i < 9 ? 0 : VSOCK_SEQ_EOM | VSOCK_SEQ_EOR);
+		ASSERT_MEM_EQ(pk[1 + i].data,
+			      msg + i * VDEV_VSOCK_RX_PAYLOAD_MAX,
+			      pk[1 + i].h.len);
+	}
 }
 
 TEST(seqpacket_echo_waits_for_side_queue_room_for_the_whole_message)
 {
 	struct vl *t = vl_new(VSOCK_TYPE_SEQPACKET);
-	static uint8_t msg[VDEV_VSOCK_RX_LEN];
+	/* One packet more than the slots left free below. */
+	const uint32_t pkts = VDEV_VSOCK_TX_RESERVE + 1;
+	const uint32_t small = VDEV_VSOCK_SIDEQ - VDEV_VSOCK_TX_RESERVE - 1;
+	static uint8_t
+		msg[(VDEV_VSOCK_TX_RESERVE + 1) * VDEV_VSOCK_RX_PAYLOAD_MAX];
 	uint32_t i = 0;
 
 	memset(msg, 'm', sizeof(msg));
-	/* No rx buffers: RESPONSE + 11 one-byte echoes, 4 slots left. */
+	/* No rx buffers: RESPONSE + small one-byte echoes, TX_RESERVE slots
+	 * left. */
 	vl_send(t, VSOCK_OP_REQUEST, 0, NULL, 0);
-	for (i = 0; i < 11; i++) {
+	for (i = 0; i < small; i++) {
 		vl_send(t, VSOCK_OP_RW, VSOCK_SEQ_EOM, "x", 1);
 	}
-	ASSERT_EQ(t->v->sq_count, 12);
-	/* A 4-packet message: received, then a credit update (13) ... */
-	for (i = 0; i < 4; i++) {
-		vl_send(t, VSOCK_OP_RW, i == 3 ? VSOCK_SEQ_EOM : 0,
-			msg + i * 1024u, 1024);
-	}
-	ASSERT_EQ(t->v->stats.tx_pkts, 16);
-	/* ... and the echo held back: 4 packets, 3 slots. */
-	ASSERT_EQ(t->v->sq_count, 13);
-	ASSERT_EQ(t->echo.echoed, 11);
+	ASSERT_EQ(t->v->sq_count, 1 + small);
+	/* A message of TX_RESERVE + 1 rx packets: received (no credit update
+	 * due, less than half the buffer) ... */
+	vl_send(t, VSOCK_OP_RW, VSOCK_SEQ_EOM, msg, sizeof(msg));
+	ASSERT_EQ(t->v->stats.tx_pkts, 2 + small);
+	/* ... and the echo held back. */
+	ASSERT_EQ(t->v->sq_count, 1 + small);
+	ASSERT_EQ(t->echo.echoed, small);
 	vl_post_rx(t, VL_RXBUFS);
-	ASSERT_EQ(vl_drain(t, pk), 1 + 11 + 1 + 4);
-	vl_expect(&pk[12], VSOCK_OP_CREDIT_UPDATE, VL_PORT, VL_LPORT);
-	for (i = 0; i < 4; i++) {
-		vl_expect(&pk[13 + i], VSOCK_OP_RW, VL_PORT, VL_LPORT);
-		ASSERT_EQ(pk[13 + i].h.len, 1024);
+	ASSERT_EQ(vl_drain(t, pk), 1 + small + pkts);
+	for (i = 0; i < pkts; i++) {
+		vl_expect(&pk[1 + small + i], VSOCK_OP_RW, VL_PORT, VL_LPORT);
+		ASSERT_EQ(pk[1 + small + i].h.len, VDEV_VSOCK_RX_PAYLOAD_MAX);
 	}
-	ASSERT_EQ(pk[16].h.flags, VSOCK_SEQ_EOM | VSOCK_SEQ_EOR);
+	ASSERT_EQ(pk[small + pkts].h.flags, VSOCK_SEQ_EOM | VSOCK_SEQ_EOR);
 	ASSERT_EQ(t->v->proto.stats.tx_errors, 0);
-	ASSERT_EQ(t->echo.echoed, 11 + sizeof(msg));
+	ASSERT_EQ(t->echo.echoed, small + sizeof(msg));
 }
 
 TEST(connect_to_unbound_port_is_answered_with_rst)
@@ -457,7 +464,9 @@ TEST(hostile_tx_chains_are_dropped_and_counted)
 	struct vl *t = vl_new(VSOCK_TYPE_STREAM);
 	struct vsock_hdr h = vl_hdr(t, VSOCK_OP_RW, VL_PORT, 0, 100);
 	uint8_t buf[VSOCK_HDR_SIZE + 10];
-	uint8_t big[VDEV_VSOCK_PKT_MAX + 1];
+	struct lp_buf big;
+	struct virtq_buf vb;
+	uint32_t len = 1;
 
 	vl_post_rx(t, 8);
 	/* Short header. */
@@ -468,11 +477,20 @@ TEST(hostile_tx_chains_are_dropped_and_counted)
 	ASSERT_EQ(vsock_hdr_encode(&h, buf, sizeof(buf)), VSOCK_HDR_SIZE);
 	vl_send_raw(t, buf, sizeof(buf));
 	ASSERT_EQ(t->v->stats.tx_bad, 2);
-	/* More bytes than the device takes. */
+	/* More bytes than the device takes (too big for the static pool:
+	 * its own area). */
 	h.len = VDEV_VSOCK_PAYLOAD_MAX + 1;
-	memset(big, 0, sizeof(big));
-	ASSERT_EQ(vsock_hdr_encode(&h, big, sizeof(big)), VSOCK_HDR_SIZE);
-	vl_send_raw(t, big, sizeof(big));
+	vl_reap_tx(t);
+	lp_buf_get(t->l, LP_DYNAMIC, VDEV_VSOCK_PKT_MAX + 1, false, &big);
+	ASSERT_EQ(vsock_hdr_encode(&h, big.host, big.len), VSOCK_HDR_SIZE);
+	vb.addr = big.bus;
+	vb.len = big.len;
+	ASSERT_EQ(virtq_drv_add(&t->q[VSOCK_VQ_TX].vq, &vb, 1, NULL, 0, &big),
+		  VIRTQ_OK);
+	vl_kick(t, VSOCK_VQ_TX);
+	ASSERT_TRUE(virtq_drv_get_used(&t->q[VSOCK_VQ_TX].vq, &len) == &big);
+	ASSERT_EQ(len, 0);
+	lp_buf_put(t->l, LP_DYNAMIC, &big);
 	ASSERT_EQ(t->v->stats.tx_bad, 3);
 	/* Unknown op. */
 	h = vl_hdr(t, 99, VL_PORT, 0, 0);
@@ -492,7 +510,7 @@ TEST(hostile_tx_chains_are_dropped_and_counted)
 	ASSERT_EQ(t->v->stats.tx_pkts, 0);
 	ASSERT_EQ(vl_drain(t, pk), 0);
 	vl_reap_tx(t);
-	ASSERT_EQ(t->tx_reaped, 5);
+	ASSERT_EQ(t->tx_reaped, 4);
 	/* Well formed but not for CID 2: the proto drops it. */
 	h = vl_hdr(t, VSOCK_OP_REQUEST, VL_PORT, 0, 0);
 	h.dst_cid = 5;

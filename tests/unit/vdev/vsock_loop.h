@@ -35,7 +35,7 @@ struct vl_q {
 /* A packet the driver received. */
 struct vl_pkt {
 	struct vsock_hdr h;
-	uint8_t data[VDEV_VSOCK_PAYLOAD_MAX];
+	uint8_t data[VDEV_VSOCK_RX_PAYLOAD_MAX];
 };
 
 struct vl {
@@ -144,7 +144,7 @@ static inline struct vl *vl_new(uint16_t type)
 	ASSERT_EQ(vsock_config_decode(cfg, sizeof(cfg), &cid, NULL), VSOCK_OK);
 	ASSERT_EQ(cid, VL_CID);
 	for (i = 0; i < VL_RXBUFS; i++) {
-		lp_buf_get(t->l, LP_STATIC, VDEV_VSOCK_PKT_MAX, true,
+		lp_buf_get(t->l, LP_STATIC, VDEV_VSOCK_RX_PKT_MAX, true,
 			   &t->rxb[i]);
 	}
 	return t;
