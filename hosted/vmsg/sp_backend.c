@@ -4,7 +4,9 @@
  * (core/vmsg_ffa) with its host operations, one backend per driver VM.
  *
  * Lifecycle: a driver's backend is created by its first message (bus or
- * control) with the echo device at dev_num 1, and lives until the program
+ * control) with the echo device at dev_num 1 and a virtio-vsock device at
+ * dev_num 2 (guest CID 2 + VM id, echo service on port 5000), and lives
+ * until the program
  * ends (tzs_vmsg_sp_destroy() after tzs_sp_main()). Devices come and go with
  * the ADD / REMOVE control commands (the core queues EVENT_DEVICE). Areas:
  * AREA_SHARE retrieves the handle (owner = the driver VM) and keeps the
@@ -17,22 +19,36 @@
  * thread-safe, so s->lock serialises every entry (direct request, run hook,
  * control command); s->cur names the context whose vCPU the core's host
  * operations (retrieve, relinquish, notification) must call on.
+ *
+ * Time: the SP has no timer. Every entry first ticks every vsock device
+ * with the monotonic clock (once per millisecond at most), so connect and
+ * close timeouts run while any driver talks to the SP (a waiting driver
+ * polls at least every 100 ms).
  */
 #include "vmsg_host_priv.h"
 
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <tzshare/ffa.h>
 #include <tzshare/platform.h>
 #include <tzshare/vdev_echo.h>
+#include <tzshare/vdev_vsock.h>
+#include <tzshare/vsock_host.h>
 
 #define NOTIF_GET_FROM_SPM (1u << 2)
 #define FW_NOTIF_RX_FULL (1u << 0)
 #define SEND2_TRIES 16
 #define DEFAULT_DEV_NUM 1u
+
+/* What the driver side is told to expect from the device. */
+_Static_assert(VDEV_VSOCK_RX_PKT_MAX <= TZS_VSOCK_RX_BUF_SIZE,
+	       "device packets must fit the driver's rx buffers");
+_Static_assert(VDEV_VSOCK_PAYLOAD_MAX >= TZS_VSOCK_PAYLOAD_MAX,
+	       "the device must take the driver's largest packet");
 
 /* What we advertise in VERSION: both carriages, notifications to the
  * driver. */
@@ -43,6 +59,9 @@
 struct sp_dev {
 	uint32_t kind;
 	struct vdev_echo echo;
+	/* TZS_VMSG_DEV_VSOCK: several MiB each, on the heap. */
+	struct vdev_vsock *vsock;
+	struct vdev_vsock_echo *vsock_echo;
 	struct vmsg_devt t;
 };
 
@@ -156,12 +175,49 @@ static const struct vmsg_ffa_backend_ops be_ops = {
 /* ---------------------------------------------------------------------- */
 /* Drivers and devices                                                     */
 
+static uint64_t now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
+}
+
+static void dev_free(struct sp_dev *dev)
+{
+	if (dev) {
+		free(dev->vsock);
+		free(dev->vsock_echo);
+		free(dev);
+	}
+}
+
+/* A vsock device for driver @d: its CID names the VM, echo on 5000. */
+static int vsock_new(struct sp_drv *d, struct sp_dev *dev)
+{
+	dev->vsock = malloc(sizeof(*dev->vsock));
+	dev->vsock_echo = malloc(sizeof(*dev->vsock_echo));
+	if (!dev->vsock || !dev->vsock_echo) {
+		return FFA_NO_MEMORY;
+	}
+	vdev_vsock_init(dev->vsock, TZS_VSOCK_CID(d->vm_id));
+	dev->vsock->now_ms = now_ms();
+	if (vdev_vsock_echo_attach(dev->vsock, dev->vsock_echo,
+				   TZS_VSOCK_PORT_ECHO,
+				   VSOCK_TYPE_STREAM) != VSOCK_OK) {
+		return FFA_NO_MEMORY;
+	}
+	return FFA_OK;
+}
+
 static int dev_add(struct sp_drv *d, uint16_t dev_num, uint32_t kind)
 {
+	struct vmsg_device *vdev = NULL;
 	struct sp_dev *dev = NULL;
+	int rc = FFA_OK;
 
 	if (!dev_num || dev_num >= VMSG_FFA_MAX_DEVICES ||
-	    kind != TZS_VMSG_DEV_ECHO) {
+	    (kind != TZS_VMSG_DEV_ECHO && kind != TZS_VMSG_DEV_VSOCK)) {
 		return FFA_INVALID_PARAMETERS;
 	}
 	if (d->devs[dev_num]) {
@@ -172,10 +228,20 @@ static int dev_add(struct sp_drv *d, uint16_t dev_num, uint32_t kind)
 		return FFA_NO_MEMORY;
 	}
 	dev->kind = kind;
-	vdev_echo_init(&dev->echo);
-	if (vmsg_ffa_backend_add(&d->be, dev_num, &dev->echo.dev, &dev->t)) {
-		free(dev);
-		return FFA_DENIED;
+	if (kind == TZS_VMSG_DEV_VSOCK) {
+		rc = vsock_new(d, dev);
+		vdev = dev->vsock ? &dev->vsock->dev : NULL;
+	} else {
+		vdev_echo_init(&dev->echo);
+		vdev = &dev->echo.dev;
+	}
+	if (rc == FFA_OK &&
+	    vmsg_ffa_backend_add(&d->be, dev_num, vdev, &dev->t)) {
+		rc = FFA_DENIED;
+	}
+	if (rc != FFA_OK) {
+		dev_free(dev);
+		return rc;
 	}
 	d->devs[dev_num] = dev;
 	return FFA_OK;
@@ -189,9 +255,19 @@ static int dev_remove(struct sp_drv *d, uint16_t dev_num)
 	if (!d->devs[dev_num] || vmsg_ffa_backend_remove(&d->be, dev_num)) {
 		return FFA_DENIED;
 	}
-	free(d->devs[dev_num]);
+	dev_free(d->devs[dev_num]);
 	d->devs[dev_num] = NULL;
 	return FFA_OK;
+}
+
+static void drv_free(struct sp_drv *d)
+{
+	unsigned int j = 0;
+
+	for (j = 0; j < VMSG_FFA_MAX_DEVICES; j++) {
+		dev_free(d->devs[j]);
+	}
+	free(d);
 }
 
 /* The backend of driver @vm_id, created on first use. */
@@ -218,8 +294,9 @@ static struct sp_drv *drv_get(struct tzs_vmsg_sp *s, uint16_t vm_id)
 	d->s = s;
 	d->vm_id = vm_id;
 	vmsg_ffa_backend_init(&d->be, &be_ops, d, SP_BUS_FEATURES);
-	if (dev_add(d, DEFAULT_DEV_NUM, TZS_VMSG_DEV_ECHO) != FFA_OK) {
-		free(d);
+	if (dev_add(d, DEFAULT_DEV_NUM, TZS_VMSG_DEV_ECHO) != FFA_OK ||
+	    dev_add(d, TZS_VSOCK_DEV_NUM, TZS_VMSG_DEV_VSOCK) != FFA_OK) {
+		drv_free(d);
 		return NULL;
 	}
 	s->drv[free_slot] = d;
@@ -238,22 +315,36 @@ struct tzs_vmsg_sp *tzs_vmsg_sp_create(void)
 
 void tzs_vmsg_sp_destroy(struct tzs_vmsg_sp *s)
 {
-	unsigned int i = 0, j = 0;
+	unsigned int i = 0;
 
 	if (!s) {
 		return;
 	}
 	for (i = 0; i < TZS_VMSG_SP_MAX_DRIVERS; i++) {
-		if (!s->drv[i]) {
-			continue;
+		if (s->drv[i]) {
+			drv_free(s->drv[i]);
 		}
-		for (j = 0; j < VMSG_FFA_MAX_DEVICES; j++) {
-			free(s->drv[i]->devs[j]);
-		}
-		free(s->drv[i]);
 	}
 	pthread_mutex_destroy(&s->lock);
 	free(s);
+}
+
+/* Proto timeouts of every vsock device; what they emit may raise a
+ * notification, so s->cur must be set. */
+static void tick(struct tzs_vmsg_sp *s)
+{
+	uint64_t t = now_ms();
+	unsigned int i = 0, j = 0;
+
+	for (i = 0; i < TZS_VMSG_SP_MAX_DRIVERS; i++) {
+		for (j = 0; s->drv[i] && j < VMSG_FFA_MAX_DEVICES; j++) {
+			struct sp_dev *dev = s->drv[i]->devs[j];
+
+			if (dev && dev->vsock && dev->vsock->now_ms != t) {
+				vdev_vsock_tick(dev->vsock, t);
+			}
+		}
+	}
 }
 
 static void enter(struct tzs_vmsg_sp *s, struct tzs_ep *ep, struct tzs_vcpu *v)
@@ -261,6 +352,7 @@ static void enter(struct tzs_vmsg_sp *s, struct tzs_ep *ep, struct tzs_vcpu *v)
 	pthread_mutex_lock(&s->lock);
 	s->ep = ep;
 	s->cur = v;
+	tick(s);
 }
 
 static void leave(struct tzs_vmsg_sp *s)
@@ -361,7 +453,8 @@ out_leave:
 
 static uint64_t ring_violations(const struct sp_dev *dev)
 {
-	uint64_t n = dev->echo.stats.broken;
+	uint64_t n =
+		dev->vsock ? dev->vsock->stats.broken : dev->echo.stats.broken;
 	unsigned int q = 0;
 
 	for (q = 0; q < VMSG_MAX_QUEUES; q++) {
@@ -370,7 +463,7 @@ static uint64_t ring_violations(const struct sp_dev *dev)
 	return n;
 }
 
-static void cmd_stats(struct sp_drv *d, uint64_t dev_num, struct ffa_regs *resp)
+static void stats_bus(struct sp_drv *d, uint64_t dev_num, struct ffa_regs *resp)
 {
 	uint64_t maps = 0;
 	unsigned int i = 0;
@@ -384,6 +477,78 @@ static void cmd_stats(struct sp_drv *d, uint64_t dev_num, struct ffa_regs *resp)
 	if (dev_num < VMSG_FFA_MAX_DEVICES && d->devs[dev_num]) {
 		resp->x[7] = ring_violations(d->devs[dev_num]);
 	}
+}
+
+static void stats_vsock(const struct vdev_vsock *v,
+			const struct vdev_vsock_echo *e, uint64_t page,
+			struct ffa_regs *resp)
+{
+	uint64_t x[4] = { 0 };
+	unsigned int i = 0;
+
+	if (page == TZS_VMSG_STATS_VSOCK_TX) {
+		x[0] = v->stats.tx_pkts;
+		x[1] = v->stats.tx_bad;
+		x[2] = v->stats.tx_bad_cid;
+		x[3] = v->stats.rx_pkts;
+	} else if (page == TZS_VMSG_STATS_VSOCK_RX) {
+		x[0] = v->stats.rx_small;
+		x[1] = v->stats.sideq_full;
+		x[2] = v->stats.events;
+		x[3] = v->stats.resets;
+	} else {
+		x[0] = v->proto.stats.rx_dropped;
+		x[1] = v->proto.stats.rst_sent;
+		x[2] = v->proto.stats.tx_errors;
+		x[3] = e->echoed;
+	}
+	for (i = 0; i < 4; i++) {
+		resp->x[4 + i] = x[i];
+	}
+}
+
+/* The vsock device at @dev_num, or an FF-A error. */
+static int vsock_dev(struct sp_drv *d, uint64_t dev_num, struct sp_dev **out)
+{
+	if (!dev_num || dev_num >= VMSG_FFA_MAX_DEVICES) {
+		return FFA_INVALID_PARAMETERS;
+	}
+	if (!d->devs[dev_num] || !d->devs[dev_num]->vsock) {
+		return FFA_DENIED;
+	}
+	*out = d->devs[dev_num];
+	return FFA_OK;
+}
+
+static int cmd_stats(struct sp_drv *d, uint64_t dev_num, uint64_t page,
+		     struct ffa_regs *resp)
+{
+	struct sp_dev *dev = NULL;
+	int rc = 0;
+
+	if (page == TZS_VMSG_STATS_BUS) {
+		stats_bus(d, dev_num, resp);
+		return FFA_OK;
+	}
+	if (page > TZS_VMSG_STATS_VSOCK_PROTO) {
+		return FFA_INVALID_PARAMETERS;
+	}
+	rc = vsock_dev(d, dev_num, &dev);
+	if (rc == FFA_OK) {
+		stats_vsock(dev->vsock, dev->vsock_echo, page, resp);
+	}
+	return rc;
+}
+
+static int cmd_vsock_reset(struct sp_drv *d, uint64_t dev_num)
+{
+	struct sp_dev *dev = NULL;
+	int rc = vsock_dev(d, dev_num, &dev);
+
+	if (rc == FFA_OK) {
+		vdev_vsock_transport_reset(dev->vsock);
+	}
+	return rc;
 }
 
 void tzs_vmsg_sp_control(const struct tzs_sp_req *req, struct ffa_regs *resp,
@@ -412,7 +577,9 @@ void tzs_vmsg_sp_control(const struct tzs_sp_req *req, struct ffa_regs *resp,
 	} else if (cmd == TZS_VMSG_CMD_REMOVE) {
 		rc = dev_remove(d, (uint16_t)req->in->x[4]);
 	} else if (cmd == TZS_VMSG_CMD_STATS) {
-		cmd_stats(d, req->in->x[4], resp);
+		rc = cmd_stats(d, req->in->x[4], req->in->x[5], resp);
+	} else if (cmd == TZS_VMSG_CMD_VSOCK_RESET) {
+		rc = cmd_vsock_reset(d, req->in->x[4]);
 	} else {
 		rc = FFA_NOT_SUPPORTED;
 	}

@@ -11,7 +11,8 @@
  * with FFA_RUN (FFA_MSG_SEND2 carriage, answered with FFA_MSG_SEND2), and
  * control commands over DIRECT_REQ_64 (device hotplug, statistics). It keeps
  * one bus backend per driver VM (the sender), created on its first message
- * with an echo device at dev_num 1. The cores are not thread-safe and the SP
+ * with an echo device at dev_num 1 and a virtio-vsock device at dev_num 2
+ * (<tzshare/vsock_host.h>). The cores are not thread-safe and the SP
  * has several execution contexts: one mutex serialises everything.
  *
  * VM side (driver role): struct tzs_vmsg_bus wraps the frontend core with
@@ -52,25 +53,41 @@
  * Control commands (DIRECT_REQ_64, x3 = command; response x3 = status as
  * enum ffa_error, results from x4). They act on the backend of the VM that
  * sends them (created if needed).
- *   ADD      x4 dev_num, x5 device kind (TZS_VMSG_DEV_ECHO)
+ *   ADD      x4 dev_num, x5 device kind (TZS_VMSG_DEV_*)
  *            -> device added, EVENT_DEVICE READY queued for the driver
  *   REMOVE   x4 dev_num -> EVENT_DEVICE REMOVED queued
- *   STATS    x4 dev_num -> x4 bus messages, x5 bus drops, x6 areas mapped,
- *            x7 ring violations seen by the device's queues
+ *   STATS    x4 dev_num, x5 page:
+ *            page 0 (TZS_VMSG_STATS_BUS) -> x4 bus messages, x5 bus drops,
+ *              x6 areas mapped, x7 ring violations seen by the device's
+ *              queues (0 when there is no such device);
+ *            pages of a virtio-vsock device (struct vdev_vsock_stats):
+ *            VSOCK_TX    -> x4 tx_pkts, x5 tx_bad, x6 tx_bad_cid, x7 rx_pkts
+ *            VSOCK_RX    -> x4 rx_small, x5 sideq_full, x6 events, x7 resets
+ *            VSOCK_PROTO -> x4 proto rx_dropped, x5 rst_sent, x6 tx_errors,
+ *                           x7 bytes the echo service sent back
  *   GETPID   -> x4 process ID
  *   CRASH    -> abort(): no response
- * Errors: INVALID_PARAMETERS (dev_num 0 or out of range, unknown kind),
- * DENIED (slot taken / empty), NO_MEMORY.
+ *   VSOCK_RESET x4 dev_num -> the vsock device's secure side loses every
+ *            connection and sends TRANSPORT_RESET (vdev_vsock_transport_reset)
+ * Errors: INVALID_PARAMETERS (dev_num 0 or out of range, unknown kind or
+ * page), DENIED (slot taken / empty, not a vsock device), NO_MEMORY.
  */
 #define TZS_VMSG_CMD_ADD 0x564D0001u
 #define TZS_VMSG_CMD_REMOVE 0x564D0002u
 #define TZS_VMSG_CMD_STATS 0x564D0003u
 #define TZS_VMSG_CMD_GETPID 0x564D0004u
 #define TZS_VMSG_CMD_CRASH 0x564D0005u
+#define TZS_VMSG_CMD_VSOCK_RESET 0x564D0006u
 #define TZS_VMSG_CMD_FIRST TZS_VMSG_CMD_ADD
-#define TZS_VMSG_CMD_LAST TZS_VMSG_CMD_CRASH
+#define TZS_VMSG_CMD_LAST TZS_VMSG_CMD_VSOCK_RESET
 
 #define TZS_VMSG_DEV_ECHO 1u
+#define TZS_VMSG_DEV_VSOCK 2u /* <tzshare/vsock_host.h> */
+
+#define TZS_VMSG_STATS_BUS 0u
+#define TZS_VMSG_STATS_VSOCK_TX 1u
+#define TZS_VMSG_STATS_VSOCK_RX 2u
+#define TZS_VMSG_STATS_VSOCK_PROTO 3u
 
 /* Driver VMs one SP serves (one bus backend each). */
 #define TZS_VMSG_SP_MAX_DRIVERS 4

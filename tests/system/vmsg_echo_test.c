@@ -194,7 +194,8 @@ static void ping_and_enumerate(bool indirect)
 	ASSERT_EQ(tzs_vmsg_bus_ping(b, 0x12345678u), 0);
 	ASSERT_EQ(tzs_vmsg_bus_enumerate(b), 0);
 	ASSERT_TRUE(tzs_vmsg_bus_present(b, VS_ECHO));
-	ASSERT_FALSE(tzs_vmsg_bus_present(b, 2));
+	ASSERT_TRUE(tzs_vmsg_bus_present(b, VS_VSOCK));
+	ASSERT_FALSE(tzs_vmsg_bus_present(b, 3));
 	ASSERT_EQ(tzs_vmsg_bus_sp_id(b), VS_SP);
 	tzs_vmsg_bus_close(b);
 	sys_stop(&l, vm);

@@ -98,11 +98,11 @@ static void hostile_ring(enum corruption c, struct vs_mode m)
 
 	sys_start(&l, NULL);
 	vm = sys_attach(&l, SYS_VM1);
-	ASSERT_EQ(vs_cmd(vm, TZS_VMSG_CMD_ADD, 2, TZS_VMSG_DEV_ECHO, NULL),
+	ASSERT_EQ(vs_cmd(vm, TZS_VMSG_CMD_ADD, 3, TZS_VMSG_DEV_ECHO, NULL),
 		  FFA_OK);
 	b = vs_bus(vm, m);
 	bad = vs_echo(b, VS_ECHO);
-	good = vs_echo(b, 2);
+	good = vs_echo(b, 3);
 	ASSERT_EQ(tzs_vmsg_dma_alloc(b, 16 * VS_SLOT, &d1), 0);
 	ASSERT_EQ(tzs_vmsg_dma_alloc(b, 16 * VS_SLOT, &d2), 0);
 	ASSERT_EQ(vs_batch(bad, &d1, 8, VS_SLOT, 8, 64, 1), 8);

@@ -58,7 +58,7 @@ static void *traffic_main(void *arg)
 
 /*
  * Device 1 runs traffic on its own thread (the bus on vCPU 1) while the
- * main thread adds device 2 (control command on vCPU 0), waits for
+ * main thread adds device 3 (control command on vCPU 0), waits for
  * EVENT_DEVICE READY, uses it, removes it with its driver still bound, waits
  * for REMOVED, and adds it again. The SP serves both vCPUs on two contexts
  * behind one lock; the bus serialises the two threads.
@@ -82,29 +82,29 @@ static void hotplug_during_traffic(struct vs_mode m)
 	ASSERT_EQ(tzs_vmsg_dma_alloc(b, 16 * VS_SLOT, &d1), 0);
 	ASSERT_EQ(tzs_vmsg_dma_alloc(b, 16 * VS_SLOT, &d2), 0);
 	t.d = &d1;
-	ASSERT_FALSE(tzs_vmsg_bus_present(b, 2));
+	ASSERT_FALSE(tzs_vmsg_bus_present(b, 3));
 	base = vs_live_shares(vm);
 	ASSERT_EQ(pthread_create(&th, NULL, traffic_main, &t), 0);
 
-	ASSERT_EQ(vs_cmd(vm, TZS_VMSG_CMD_ADD, 2, TZS_VMSG_DEV_ECHO, NULL),
+	ASSERT_EQ(vs_cmd(vm, TZS_VMSG_CMD_ADD, 3, TZS_VMSG_DEV_ECHO, NULL),
 		  FFA_OK);
-	wait_hotplug(b, 2, VMSG_DEVICE_READY);
-	ASSERT_TRUE(tzs_vmsg_bus_present(b, 2));
-	e2 = vs_echo(b, 2);
+	wait_hotplug(b, 3, VMSG_DEVICE_READY);
+	ASSERT_TRUE(tzs_vmsg_bus_present(b, 3));
+	e2 = vs_echo(b, 3);
 	ASSERT_EQ(vs_batch(e2, &d2, 8, VS_SLOT, 8, 100, 3), 8);
 
-	/* Remove device 2 while its driver is still bound: the SP resets it
+	/* Remove device 3 while its driver is still bound: the SP resets it
 	 * (its queue lets go of the ring area). */
-	ASSERT_EQ(vs_cmd(vm, TZS_VMSG_CMD_REMOVE, 2, 0, NULL), FFA_OK);
-	wait_hotplug(b, 2, VMSG_DEVICE_REMOVED);
-	ASSERT_FALSE(tzs_vmsg_bus_present(b, 2));
+	ASSERT_EQ(vs_cmd(vm, TZS_VMSG_CMD_REMOVE, 3, 0, NULL), FFA_OK);
+	wait_hotplug(b, 3, VMSG_DEVICE_REMOVED);
+	ASSERT_FALSE(tzs_vmsg_bus_present(b, 3));
 	tzs_vmsg_echo_close(e2);
 
 	/* The same number can come back. */
-	ASSERT_EQ(vs_cmd(vm, TZS_VMSG_CMD_ADD, 2, TZS_VMSG_DEV_ECHO, NULL),
+	ASSERT_EQ(vs_cmd(vm, TZS_VMSG_CMD_ADD, 3, TZS_VMSG_DEV_ECHO, NULL),
 		  FFA_OK);
-	wait_hotplug(b, 2, VMSG_DEVICE_READY);
-	e2 = vs_echo(b, 2);
+	wait_hotplug(b, 3, VMSG_DEVICE_READY);
+	e2 = vs_echo(b, 3);
 	ASSERT_EQ(vs_batch(e2, &d2, 8, VS_SLOT, 8, 33, 7), 8);
 	tzs_vmsg_echo_close(e2);
 

@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Helpers of the virtio-msg system tests: the default platform (VM 1 and
- * tzshare-sp serving the bus with the echo device at dev_num 1), a bus in
- * one of the four carriage x DMA-mode combinations, echo traffic with a
- * verified pattern, and the SP's control commands.
+ * tzshare-sp serving the bus with the echo device at dev_num 1 and a
+ * virtio-vsock device at dev_num 2), a bus in one of the four carriage x
+ * DMA-mode combinations, echo traffic with a verified pattern, and the SP's
+ * control commands.
  *
  * Buffers: one DMA allocation per test, each request's source and
  * destination on pages of their own (dynamic mode shares a buffer's pages
@@ -18,6 +19,7 @@
 
 #define VS_SP 0x8001
 #define VS_ECHO 1u
+#define VS_VSOCK 2u /* TZS_VSOCK_DEV_NUM */
 #define VS_SLOT 4096u /* bytes per request buffer slot */
 
 /* Generous: a loaded 2-core machine under ASan. */
