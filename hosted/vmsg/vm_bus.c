@@ -5,7 +5,7 @@
  *
  * Lifecycle: tzs_vmsg_bus_open() discovers the SP, negotiates VERSION,
  * configures events, enumerates devices and (static mode) shares the pool;
- * drivers (vm_echo.c) attach per device; tzs_vmsg_bus_close() unshares and
+ * drivers (vm_echo.c, hosted/vsock/) attach per device; tzs_vmsg_bus_close() unshares and
  * reclaims everything still shared. When the SP dies every carriage call
  * fails with VMSG_T_E_BUS (FFA_ERROR(ABORTED) underneath) and close
  * reclaims directly: the SPMC relinquished the dead SP's retrievals.
@@ -283,10 +283,10 @@ static void op_device_event(void *ctx, const struct vmsg *ev)
 		return;
 	}
 	if (!(ev->hdr.type & VMSG_TYPE_BUS) &&
-	    ev->hdr.dev_num < VMSG_FFA_MAX_DEVICES && b->drv[ev->hdr.dev_num]) {
-		/* EVENT_USED needs nothing: reap polls the used ring first.
-		 * EVENT_CONFIG updates the transport's generation. */
-		vmsg_echo_event(b->drv[ev->hdr.dev_num], ev);
+	    ev->hdr.dev_num < VMSG_FFA_MAX_DEVICES &&
+	    b->drv[ev->hdr.dev_num].ops) {
+		b->drv[ev->hdr.dev_num].ops->event(b->drv[ev->hdr.dev_num].ctx,
+						   ev);
 	}
 }
 
@@ -655,8 +655,8 @@ int tzs_vmsg_bus_reset(struct tzs_vmsg_bus *b)
 	rc = vmsg_ffa_frontend_reset(&b->fe);
 	/* Drivers must set their devices up again: their areas are gone. */
 	for (i = 0; i < VMSG_FFA_MAX_DEVICES; i++) {
-		if (b->drv[i]) {
-			vmsg_echo_bus_reset(b->drv[i]);
+		if (b->drv[i].ops) {
+			b->drv[i].ops->bus_reset(b->drv[i].ctx);
 		}
 	}
 	if (rc == VMSG_T_OK && b->pool_shared && !area_live(b, b->pool_area)) {
@@ -948,11 +948,12 @@ int vmsg_bus_dma_map(struct tzs_vmsg_bus *b, uint64_t pa, uint32_t len,
 }
 
 void vmsg_bus_attach_driver(struct tzs_vmsg_bus *b, uint16_t dev_num,
-			    struct tzs_vmsg_echo *e)
+			    const struct vmsg_bus_driver_ops *ops, void *ctx)
 {
 	pthread_mutex_lock(&b->lock);
 	if (dev_num < VMSG_FFA_MAX_DEVICES) {
-		b->drv[dev_num] = e;
+		b->drv[dev_num].ops = ops;
+		b->drv[dev_num].ctx = ops ? ctx : NULL;
 	}
 	pthread_mutex_unlock(&b->lock);
 }

@@ -63,6 +63,14 @@ struct tzs_vmsg_echo {
 	uint32_t inflight;
 };
 
+static void echo_event(void *ctx, const struct vmsg *ev);
+static void echo_bus_reset(void *ctx);
+
+static const struct vmsg_bus_driver_ops echo_bus_ops = {
+	.event = echo_event,
+	.bus_reset = echo_bus_reset,
+};
+
 static uint64_t align_up(uint64_t v, uint64_t a)
 {
 	return (v + a - 1) & ~(a - 1);
@@ -246,7 +254,7 @@ int tzs_vmsg_echo_open(struct tzs_vmsg_bus *b, uint16_t dev_num,
 	if (rc) {
 		goto out_reset;
 	}
-	vmsg_bus_attach_driver(b, dev_num, e);
+	vmsg_bus_attach_driver(b, dev_num, &echo_bus_ops, e);
 	*out = e;
 	return VMSG_T_OK;
 out_reset:
@@ -266,7 +274,7 @@ void tzs_vmsg_echo_close(struct tzs_vmsg_echo *e)
 	if (!e) {
 		return;
 	}
-	vmsg_bus_attach_driver(e->b, e->dev_num, NULL);
+	vmsg_bus_attach_driver(e->b, e->dev_num, NULL, NULL);
 	/* Status 0 makes the device let go of the rings and buffers. */
 	(void)vmsg_drvt_reset(&e->t);
 	drop_inflight(e);
@@ -492,13 +500,18 @@ uint16_t tzs_vmsg_echo_ring_area(const struct tzs_vmsg_echo *e)
 	return e->ring_area;
 }
 
-void vmsg_echo_event(struct tzs_vmsg_echo *e, const struct vmsg *ev)
+/* EVENT_USED needs nothing: reap polls the used ring first. EVENT_CONFIG
+ * updates the transport's generation. */
+static void echo_event(void *ctx, const struct vmsg *ev)
 {
+	struct tzs_vmsg_echo *e = ctx;
+
 	(void)vmsg_drvt_event(&e->t, ev);
 }
 
-void vmsg_echo_bus_reset(struct tzs_vmsg_echo *e)
+static void echo_bus_reset(void *ctx)
 {
+	struct tzs_vmsg_echo *e = ctx;
 	uint32_t i = 0;
 
 	/* Called with the bus lock held: the areas are gone on both sides,

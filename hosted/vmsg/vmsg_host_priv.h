@@ -1,13 +1,13 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Internals of the hosted virtio-msg glue (hosted/vmsg/): the carriage
- * helpers both roles share, and the VM-side bus object the echo driver
- * reaches into.
+ * helpers both roles share, and the VM-side bus object the drivers (echo,
+ * vsock) reach into.
  *
  * Lock order (VM side): bus->lock, then the endpoint's mailbox lock. The
  * bus lock guards the frontend core, the allocators, the hotplug queue and
- * the driver table; an echo driver is used by one thread at a time and
- * takes the bus lock for every bus call it makes.
+ * the driver table; a driver is used by one thread at a time and takes
+ * the bus lock for every bus call it makes.
  */
 #ifndef VMSG_HOST_PRIV_H
 #define VMSG_HOST_PRIV_H
@@ -61,6 +61,18 @@ void vmsg_host_rx_clear(struct tzs_ep *ep);
 
 #define VMSG_HOST_HOTPLUG_QUEUE 64
 
+/*
+ * What the bus tells the driver bound to a device (vm_echo.c, the vsock
+ * driver in hosted/vsock/); both called with the bus lock held.
+ *  event      an event for the device (EVENT_CONFIG, EVENT_USED)
+ *  bus_reset  a bus RESET took the device's state and every area on both
+ *             sides: free local resources only, make no bus call
+ */
+struct vmsg_bus_driver_ops {
+	void (*event)(void *ctx, const struct vmsg *ev);
+	void (*bus_reset)(void *ctx);
+};
+
 struct tzs_vmsg_bus {
 	struct tzs_ep *vm;
 	struct tzs_vcpu *v;
@@ -103,7 +115,10 @@ struct tzs_vmsg_bus {
 	unsigned int hp_head;
 	unsigned int hp_count;
 
-	struct tzs_vmsg_echo *drv[VMSG_FFA_MAX_DEVICES];
+	struct vmsg_bus_driver {
+		const struct vmsg_bus_driver_ops *ops;
+		void *ctx;
+	} drv[VMSG_FFA_MAX_DEVICES];
 	struct tzs_vmsg_bus_stats stats;
 };
 
@@ -119,12 +134,9 @@ int vmsg_bus_dma_map(struct tzs_vmsg_bus *b, uint64_t pa, uint32_t len,
 		     bool writable, uint64_t *bus_addr);
 /* Unshare an area unless it already waits for its AREA_RELEASE. */
 void vmsg_bus_area_drop(struct tzs_vmsg_bus *b, uint16_t area_id);
+/* Bind (@ops non-NULL) or unbind the driver of @dev_num. */
 void vmsg_bus_attach_driver(struct tzs_vmsg_bus *b, uint16_t dev_num,
-			    struct tzs_vmsg_echo *e);
-/* vm_echo.c: a device event for the driver (EVENT_CONFIG, EVENT_USED),
- * and a bus RESET that took the device's areas (bus lock held). */
-void vmsg_echo_event(struct tzs_vmsg_echo *e, const struct vmsg *ev);
-void vmsg_echo_bus_reset(struct tzs_vmsg_echo *e);
+			    const struct vmsg_bus_driver_ops *ops, void *ctx);
 /** One transport request under the bus lock (for requests vmsg_drvt has
  * no call for, e.g. GET_DEVICE_STATUS). */
 int vmsg_bus_request(struct tzs_vmsg_bus *b, struct vmsg *req,
