@@ -8,7 +8,8 @@
  *    relinquishes it (see <tzshare/sp.h> for the registers).
  *  - virtio-msg FF-A bus (device role): DIRECT_REQ2 to the bus UUID and
  *    indirect messages (FFA_MSG_SEND2, served when a context is run), one
- *    backend per driver VM with the echo device at dev_num 1; control
+ *    backend per driver VM with the echo device at dev_num 1 and a
+ *    virtio-vsock device at dev_num 2 (<tzshare/vsock_host.h>); control
  *    commands TZS_VMSG_CMD_* over DIRECT_REQ add and remove devices at run
  *    time (<tzshare/vmsg_host.h>, docs/virtio-msg.md).
  */
