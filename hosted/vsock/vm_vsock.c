@@ -192,6 +192,30 @@ static int read_cid(struct tzs_vsock_drv *d)
 	return VMSG_T_OK;
 }
 
+/*
+ * GET_DEVICE_INFO alone first: vmsg_drvt_probe() resets the device, which
+ * must not happen to a device that is not ours (another driver's).
+ */
+static int identify(struct tzs_vsock_drv *d)
+{
+	struct vmsg req, resp;
+	int rc = 0;
+
+	memset(&req, 0, sizeof(req));
+	memset(&resp, 0, sizeof(resp));
+	req.hdr.msg_id = VMSG_GET_DEVICE_INFO;
+	req.hdr.dev_num = d->dev_num;
+	rc = vmsg_bus_request(d->b, &req, &resp);
+	if (rc) {
+		return rc;
+	}
+	if (resp.u.dev_info.device_id != VSOCK_DEVICE_ID ||
+	    resp.u.dev_info.max_vqs < VSOCK_DRV_NQ) {
+		return -ENODEV;
+	}
+	return VMSG_T_OK;
+}
+
 static int negotiate(struct tzs_vsock_drv *d)
 {
 	uint64_t want = 1ull << VIRTIO_F_VERSION_1 |
@@ -199,8 +223,13 @@ static int negotiate(struct tzs_vsock_drv *d)
 			1ull << VSOCK_F_SEQPACKET;
 	uint32_t max[VSOCK_DRV_NQ] = { 0 };
 	uint32_t i = 0;
-	int rc = vmsg_drvt_probe(&d->t);
+	int rc = identify(d);
 
+	if (rc) {
+		return rc;
+	}
+	d->touched = true;
+	rc = vmsg_drvt_probe(&d->t);
 	if (rc) {
 		return rc;
 	}
@@ -300,7 +329,9 @@ int tzs_vsock_drv_open(struct tzs_vmsg_bus *b, uint16_t dev_num,
 	rc = dev_setup(d);
 	if (rc) {
 		/* Status 0 makes the device let go of what it holds. */
-		(void)vmsg_drvt_reset(&d->t);
+		if (d->touched) {
+			(void)vmsg_drvt_reset(&d->t);
+		}
 		drv_free(d);
 		return rc;
 	}

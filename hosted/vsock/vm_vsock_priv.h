@@ -36,6 +36,7 @@ struct tzs_vsock_drv {
 	uint32_t rx_bufs;
 	uint32_t tx_bufs;
 	bool event_idx;
+	bool touched; /* probe found a vsock device: we changed its status */
 	uint64_t cid;
 	struct vsock_drv_q q[VSOCK_DRV_NQ];
 

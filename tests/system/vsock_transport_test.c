@@ -382,19 +382,26 @@ TEST(hot_added_vsock_device_serves_and_removal_is_seen)
 	sys_stop(&l, vm);
 }
 
-/* The echo device at dev_num 1 is not a vsock device. */
+/* The echo device at dev_num 1 is not a vsock device: refused, and left
+ * alone (its driver carries on). */
 TEST(opening_a_device_that_is_not_vsock_fails)
 {
 	struct tzs_launch l;
 	struct tzs_ep *vm = NULL;
 	struct tzs_vmsg_bus *b = NULL;
 	struct tzs_vsock_drv *d = NULL;
+	struct tzs_vmsg_echo *e = NULL;
+	struct tzs_vmsg_dma dma;
 
 	sys_start(&l, NULL);
 	vm = sys_attach(&l, SYS_VM1);
 	b = vs_bus(vm, (struct vs_mode){ 0 });
+	e = vs_echo(b, VS_ECHO);
+	ASSERT_EQ(tzs_vmsg_dma_alloc(b, 8 * VS_SLOT, &dma), 0);
 	ASSERT_EQ(tzs_vsock_drv_open(b, VS_ECHO, NULL, &d), -ENODEV);
 	ASSERT_NE(tzs_vsock_drv_open(b, 9, NULL, &d), 0);
+	ASSERT_EQ(vs_batch(e, &dma, 4, VS_SLOT, 4, 100, 1), 4);
+	tzs_vmsg_echo_close(e);
 	tzs_vmsg_bus_close(b);
 	ASSERT_EQ(vs_live_shares(vm), 0);
 	sys_stop(&l, vm);
