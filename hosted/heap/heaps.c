@@ -37,10 +37,25 @@ static bool heap_valid(const struct tzs_heaps *h, int heap)
 	return !heap_is_protected(heap) || h->o.sp_id;
 }
 
+/* True when the window holds a page of RX/TX (top of the DRAM). */
+static bool overlaps_mailbox(struct tzs_ep *vm, const struct tzs_heaps_opts *o)
+{
+	const uint8_t *tx = tzs_ep_tx(vm);
+	const uint8_t *base = tzs_ep_pa(vm, tzs_ep_mem_base(vm), 1);
+	uint64_t tx_pa = 0;
+
+	if (!tx) {
+		return false;
+	}
+	tx_pa = tzs_ep_mem_base(vm) + (uint64_t)(tx - base);
+	return o->mem_pa + o->mem_size > tx_pa &&
+	       o->mem_pa < tx_pa + 2ull * tzs_ep_mailbox_size(vm);
+}
+
 static int check_opts(struct tzs_ep *vm, const struct tzs_heaps_opts *o)
 {
 	if (!o->mem_size || (o->mem_pa | o->mem_size) & (TZS_PAGE_SIZE - 1) ||
-	    !tzs_ep_pa(vm, o->mem_pa, o->mem_size)) {
+	    !tzs_ep_pa(vm, o->mem_pa, o->mem_size) || overlaps_mailbox(vm, o)) {
 		return -EINVAL;
 	}
 	if (o->sp_id && !FFA_ID_IS_SECURE(o->sp_id)) {

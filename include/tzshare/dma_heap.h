@@ -107,9 +107,9 @@ struct tzs_dmabuf;
 
 /**
  * tzs_heaps_create() - heaps over window [mem_pa, mem_pa + mem_size) of
- * @vm's DRAM, FF-A calls on @v. The window must not hold the RX/TX pages
- * or anything else the VM uses. Returns 0 with *out, -EINVAL (window not
- * page aligned, empty, outside the DRAM or too large for the allocator;
+ * @vm's DRAM, FF-A calls on @v. The window must not hold anything else
+ * the VM uses. Returns 0 with *out, -EINVAL (window not page aligned,
+ * empty, outside the DRAM, holding RX/TX or too large for the allocator;
  * sp_id not a secure endpoint ID; pool size too large), -ENOMEM, or, with
  * TZS_HEAPS_STATIC_POOLS, the error of lending a pool (see alloc).
  */
@@ -185,10 +185,12 @@ struct tzs_dmabuf *tzs_dmabuf_get(struct tzs_heaps *h, int fd, int *err);
 /**
  * tzs_dmabuf_put() - drop a reference. The last one frees the memory; if
  * that empties a protected pool the pool is released. Returns 0, or, with
- * the buffer freed all the same, the reason its pool stays lent: -EBUSY
+ * the buffer freed all the same, the reason a pool stays lent: -EBUSY
  * (pool_release() refused, or the reclaim was denied: the SP still holds
- * the pool), -EIO (another FF-A error), -ENOMEM (the memfd could not be
- * mapped back: those pages are left out of the window).
+ * the pool), -EIO (another FF-A error). Any other negative errno: the
+ * pool was reclaimed but its memfd could not be mapped back, so its pages
+ * stay out of the window for good. Every free retries every empty pool,
+ * so the error may be another pool's.
  */
 int tzs_dmabuf_put(struct tzs_heaps *h, struct tzs_dmabuf *buf);
 

@@ -75,6 +75,16 @@ TEST(create_rejects_bad_options)
 	o.mem_pa = SYS_VM1_BASE + (512ull << 20) - 4096; /* crosses the top */
 	ASSERT_EQ(tzs_heaps_create(s.vm, v1, &o, &h), -EINVAL);
 	o = hs_opts();
+	o.mem_pa = SYS_VM1_BASE + (511ull << 20); /* holds RX/TX */
+	o.mem_size = 1ull << 20;
+	ASSERT_EQ(tzs_heaps_create(s.vm, v1, &o, &h), -EINVAL);
+	o.mem_size -= 4096; /* TX only */
+	ASSERT_EQ(tzs_heaps_create(s.vm, v1, &o, &h), -EINVAL);
+	o.mem_size -= 4096; /* just below TX */
+	ASSERT_EQ(tzs_heaps_create(s.vm, v1, &o, &h), 0);
+	tzs_heaps_destroy(h);
+	h = NULL;
+	o = hs_opts();
 	o.mem_pa = SYS_VM2_BASE; /* another VM's DRAM */
 	ASSERT_EQ(tzs_heaps_create(s.vm, v1, &o, &h), -EINVAL);
 	o = hs_opts();
