@@ -12,6 +12,9 @@
  *            arrives through EVENT_POLL, then reclaimed (Linux PoC v2
  *            UNSHARE_PENDING). ERROR: the device does not know the area;
  *            the slot is kept and VMSG_T_E_REFUSED returned.
+ *   attach   AREA_SHARE of a handle someone else owns and reclaims (a
+ *            protected heap pool, lent once at pool creation): unshare
+ *            and RESET forget the area but never reclaim it.
  *   RESET    the device let go of everything: every area reclaimed.
  * A reclaim the SPMC denies (the borrower still holds the memory) leaves
  * the area release_pending, so it is not reused, and fails the call with
@@ -63,8 +66,12 @@ static uint16_t pick_id(struct vmsg_ffa_frontend *fe)
 static int reclaim(struct vmsg_ffa_frontend *fe,
 		   struct vmsg_ffa_frontend_area *a)
 {
-	int rc = fe->ops->mem_reclaim(fe->ctx, a->handle);
+	int rc = VMSG_T_OK;
 
+	/* An attached handle is its owner's to reclaim, not ours. */
+	if (!a->external) {
+		rc = fe->ops->mem_reclaim(fe->ctx, a->handle);
+	}
 	if (rc != VMSG_T_OK) {
 		a->release_pending = true;
 		return VMSG_T_E_BUS;
@@ -73,12 +80,50 @@ static int reclaim(struct vmsg_ffa_frontend *fe,
 	return VMSG_T_OK;
 }
 
+/* AREA_SHARE of @handle as area @id; VMSG_T_OK when the device took it. */
+static int area_share_msg(struct vmsg_ffa_frontend *fe, uint16_t id,
+			  uint64_t handle, uint64_t tag, uint32_t page_count,
+			  uint32_t attrs)
+{
+	struct vmsg req, resp;
+	int rc = 0;
+
+	vmsg_ffa_fe_bus_req(&req, VMSG_FFA_AREA_SHARE);
+	req.u.area.area_id = id;
+	req.u.area.handle = handle;
+	req.u.area.tag = tag;
+	req.u.area.page_count = page_count;
+	req.u.area.attrs = attrs;
+	rc = vmsg_ffa_fe_call(fe, fe->profile, &req, &resp);
+	if (rc == VMSG_T_OK && resp.u.area_result.area_id != id) {
+		fe->stats.bad_responses++;
+		rc = VMSG_T_E_PROTO;
+	}
+	if (rc == VMSG_T_OK &&
+	    resp.u.area_result.result != VMSG_FFA_RESULT_OK) {
+		rc = VMSG_T_E_REFUSED;
+	}
+	return rc;
+}
+
+static void area_record(struct vmsg_ffa_frontend_area *a, uint16_t id,
+			uint64_t pa, uint32_t page_count, uint32_t attrs,
+			uint64_t handle, bool external)
+{
+	a->used = true;
+	a->external = external;
+	a->id = id;
+	a->pa = pa;
+	a->page_count = page_count;
+	a->attrs = attrs;
+	a->handle = handle;
+}
+
 int vmsg_ffa_frontend_area_share(struct vmsg_ffa_frontend *fe, uint64_t pa,
 				 uint32_t page_count, uint32_t attrs,
 				 uint64_t *bus_addr)
 {
 	struct vmsg_ffa_frontend_area *a = NULL;
-	struct vmsg req, resp;
 	uint64_t handle = 0;
 	uint16_t id = 0;
 	int rc = 0;
@@ -95,30 +140,38 @@ int vmsg_ffa_frontend_area_share(struct vmsg_ffa_frontend *fe, uint64_t pa,
 	if (rc != VMSG_T_OK) {
 		return rc;
 	}
-	vmsg_ffa_fe_bus_req(&req, VMSG_FFA_AREA_SHARE);
-	req.u.area.area_id = id;
-	req.u.area.handle = handle;
-	req.u.area.page_count = page_count;
-	req.u.area.attrs = attrs;
-	rc = vmsg_ffa_fe_call(fe, fe->profile, &req, &resp);
-	if (rc == VMSG_T_OK && resp.u.area_result.area_id != id) {
-		fe->stats.bad_responses++;
-		rc = VMSG_T_E_PROTO;
-	}
-	if (rc == VMSG_T_OK &&
-	    resp.u.area_result.result != VMSG_FFA_RESULT_OK) {
-		rc = VMSG_T_E_REFUSED;
-	}
+	rc = area_share_msg(fe, id, handle, 0, page_count, attrs);
 	if (rc != VMSG_T_OK) {
 		fe->ops->mem_reclaim(fe->ctx, handle);
 		return rc;
 	}
-	a->used = true;
-	a->id = id;
-	a->pa = pa;
-	a->page_count = page_count;
-	a->attrs = attrs;
-	a->handle = handle;
+	area_record(a, id, pa, page_count, attrs, handle, false);
+	*bus_addr = vmsg_bus_addr(id, 0);
+	return VMSG_T_OK;
+}
+
+int vmsg_ffa_frontend_area_attach(struct vmsg_ffa_frontend *fe, uint64_t handle,
+				  uint64_t tag, uint64_t pa,
+				  uint32_t page_count, uint32_t attrs,
+				  uint64_t *bus_addr)
+{
+	struct vmsg_ffa_frontend_area *a = NULL;
+	uint16_t id = 0;
+	int rc = 0;
+
+	if (!fe->negotiated || page_count == 0) {
+		return VMSG_T_E_STATE;
+	}
+	a = free_slot(fe);
+	if (!a) {
+		return VMSG_T_E_NOMEM;
+	}
+	id = pick_id(fe);
+	rc = area_share_msg(fe, id, handle, tag, page_count, attrs);
+	if (rc != VMSG_T_OK) {
+		return rc;
+	}
+	area_record(a, id, pa, page_count, attrs, handle, true);
 	*bus_addr = vmsg_bus_addr(id, 0);
 	return VMSG_T_OK;
 }

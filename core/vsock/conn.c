@@ -240,6 +240,7 @@ static void rx_listen(struct vsock_proto *p, struct vsock_conn *l,
 	c->peer_cid = pkt->src_cid;
 	c->peer_port = pkt->src_port;
 	c->parent = (int32_t)slot_index(p, l);
+	c->buf_alloc = l->buf_alloc; /* SO_VM_SOCKETS_BUFFER_SIZE */
 	c->accept_seq = p->accept_seq++;
 	l->pending++;
 	if (vsock_credit_peer_update(c, pkt->buf_alloc, pkt->fwd_cnt)) {
@@ -320,6 +321,27 @@ static void rx_shutdown(struct vsock_proto *p, struct vsock_conn *c,
 	check_passive_close(p, c);
 }
 
+/*
+ * Our shared-memory extension: the payload is decoded here, once, so the
+ * layers above only ever see a checked descriptor. A malformed one is
+ * dropped without a reply: it names no offer we could reject.
+ */
+static void rx_shmem(struct vsock_proto *p, struct vsock_conn *c,
+		     const struct vsock_pkt *pkt)
+{
+	struct vsock_shmem m;
+
+	if (vsock_shmem_decode(pkt->payload, pkt->len, &m, NULL) != VSOCK_OK) {
+		p->stats.shmem_bad++;
+		return;
+	}
+	if (!p->ops->shmem || !user_visible(c)) {
+		p->stats.rx_dropped++;
+		return;
+	}
+	p->ops->shmem(p->ctx, c, &m);
+}
+
 static void rx_established(struct vsock_proto *p, struct vsock_conn *c,
 			   const struct vsock_pkt *pkt)
 {
@@ -361,6 +383,9 @@ static void rx_established(struct vsock_proto *p, struct vsock_conn *c,
 		return;
 	case VSOCK_OP_SHUTDOWN:
 		rx_shutdown(p, c, pkt);
+		return;
+	case VSOCK_OP_SHMEM:
+		rx_shmem(p, c, pkt);
 		return;
 	default:
 		p->stats.rx_dropped++;
@@ -749,30 +774,31 @@ static int recv_empty(const struct vsock_conn *c)
 }
 
 static uint32_t recv_message(struct vsock_conn *c, uint8_t *buf, uint32_t len,
-			     uint32_t *msg_flags)
+			     uint32_t *msg_flags, bool peek)
 {
 	uint32_t msg_len = c->msg_end[c->msg_head] - c->fwd_cnt;
 	uint32_t copy = msg_len < len ? msg_len : len;
 
-	vsock_credit_rx_get(c, buf, copy);
-	vsock_credit_rx_get(c, NULL, msg_len - copy);
 	if (c->msg_eor[c->msg_head]) {
 		*msg_flags |= VSOCK_MSG_EOR;
 	}
 	if (copy < msg_len) {
 		*msg_flags |= VSOCK_MSG_TRUNC;
 	}
+	if (peek) {
+		vsock_credit_rx_peek(c, buf, copy);
+		return copy;
+	}
+	vsock_credit_rx_get(c, buf, copy);
+	vsock_credit_rx_get(c, NULL, msg_len - copy);
 	c->msg_head = (c->msg_head + 1) % VSOCK_SEQ_MAX_MSGS;
 	c->msg_count--;
 	return copy;
 }
 
-int vsock_recv(struct vsock_proto *p, struct vsock_conn *c, void *buf,
-	       uint32_t len, uint32_t *msg_flags)
+/* What can be read: 0 ready, else what vsock_recv() returns. */
+static int recv_check(const struct vsock_conn *c)
 {
-	uint32_t flags = 0;
-	uint32_t n = 0;
-
 	if (c->state == VSOCK_ST_SYN_SENT) {
 		return VSOCK_ENOTCONN;
 	}
@@ -782,16 +808,59 @@ int vsock_recv(struct vsock_proto *p, struct vsock_conn *c, void *buf,
 	if (!has_readable(c)) {
 		return recv_empty(c);
 	}
+	return VSOCK_OK;
+}
+
+static uint32_t stream_avail(const struct vsock_conn *c, uint32_t len)
+{
+	uint32_t n = vsock_credit_rx_used(c);
+
+	return n < len ? n : len;
+}
+
+int vsock_peek(struct vsock_proto *p, struct vsock_conn *c, void *buf,
+	       uint32_t len, uint32_t *msg_flags)
+{
+	uint32_t flags = 0;
+	uint32_t n = 0;
+	int rc = recv_check(c);
+
+	(void)p;
+	if (rc != VSOCK_OK) {
+		return rc;
+	}
 	if (len > VSOCK_INT_MAX) {
 		len = VSOCK_INT_MAX;
 	}
 	if (c->type == VSOCK_TYPE_SEQPACKET) {
-		n = recv_message(c, buf, len, &flags);
+		n = recv_message(c, buf, len, &flags, true);
 	} else {
-		n = vsock_credit_rx_used(c);
-		if (n > len) {
-			n = len;
-		}
+		n = stream_avail(c, len);
+		vsock_credit_rx_peek(c, buf, n);
+	}
+	if (msg_flags) {
+		*msg_flags = flags;
+	}
+	return (int)n;
+}
+
+int vsock_recv(struct vsock_proto *p, struct vsock_conn *c, void *buf,
+	       uint32_t len, uint32_t *msg_flags)
+{
+	uint32_t flags = 0;
+	uint32_t n = 0;
+	int rc = recv_check(c);
+
+	if (rc != VSOCK_OK) {
+		return rc;
+	}
+	if (len > VSOCK_INT_MAX) {
+		len = VSOCK_INT_MAX;
+	}
+	if (c->type == VSOCK_TYPE_SEQPACKET) {
+		n = recv_message(c, buf, len, &flags, false);
+	} else {
+		n = stream_avail(c, len);
 		vsock_credit_rx_get(c, buf, n);
 	}
 	if (msg_flags) {
@@ -804,6 +873,40 @@ int vsock_recv(struct vsock_proto *p, struct vsock_conn *c, void *buf,
 	}
 	check_passive_close(p, c);
 	return (int)n;
+}
+
+int vsock_send_shmem(struct vsock_proto *p, struct vsock_conn *c,
+		     const struct vsock_shmem *m)
+{
+	uint8_t buf[VSOCK_SHMEM_SIZE];
+
+	if (c->state != VSOCK_ST_ESTABLISHED) {
+		return VSOCK_ENOTCONN;
+	}
+	if (vsock_shmem_encode(m, buf, sizeof(buf)) != VSOCK_SHMEM_SIZE) {
+		return VSOCK_EINVAL;
+	}
+	return emit(p, c, VSOCK_OP_SHMEM, 0, buf, sizeof(buf));
+}
+
+int vsock_set_buf_size(struct vsock_proto *p, struct vsock_conn *c,
+		       uint32_t size)
+{
+	if (size == 0) {
+		return VSOCK_EINVAL;
+	}
+	if (vsock_credit_rx_used(c) || c->msg_count) {
+		return VSOCK_EAGAIN;
+	}
+	if (size > p->rx_len) {
+		size = p->rx_len;
+	}
+	c->buf_alloc = size;
+	c->rx_off = 0;
+	if (c->state == VSOCK_ST_ESTABLISHED) {
+		emit(p, c, VSOCK_OP_CREDIT_UPDATE, 0, NULL, 0);
+	}
+	return (int)size;
 }
 
 int vsock_shutdown(struct vsock_proto *p, struct vsock_conn *c, uint32_t how)

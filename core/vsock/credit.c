@@ -110,6 +110,19 @@ void vsock_credit_rx_put(struct vsock_conn *c, const uint8_t *data,
 	c->rx_cnt += len;
 }
 
+void vsock_credit_rx_peek(const struct vsock_conn *c, uint8_t *buf,
+			  uint32_t len)
+{
+	uint32_t first = c->buf_alloc - c->rx_off;
+
+	CHECK(len <= vsock_credit_rx_used(c));
+	if (first > len) {
+		first = len;
+	}
+	tzs_memcpy(buf, c->rx_buf + c->rx_off, first);
+	tzs_memcpy(buf + first, c->rx_buf, len - first);
+}
+
 void vsock_credit_rx_get(struct vsock_conn *c, uint8_t *buf, uint32_t len)
 {
 	uint32_t first = c->buf_alloc - c->rx_off;

@@ -800,11 +800,39 @@ int tzs_vmsg_bus_hotplug(struct tzs_vmsg_bus *b, uint16_t *dev_num,
 int tzs_vmsg_bus_area_share(struct tzs_vmsg_bus *b, uint64_t pa,
 			    uint32_t page_count, uint64_t *bus_addr)
 {
+	return tzs_vmsg_bus_area_share_attrs(
+		b, pa, page_count, VMSG_FFA_AREA_ATTRS_RW, bus_addr, NULL);
+}
+
+int tzs_vmsg_bus_area_share_attrs(struct tzs_vmsg_bus *b, uint64_t pa,
+				  uint32_t page_count, uint32_t attrs,
+				  uint64_t *bus_addr, uint64_t *handle)
+{
+	struct vmsg_ffa_frontend_area *a = NULL;
 	int rc = 0;
 
 	pthread_mutex_lock(&b->lock);
-	rc = vmsg_ffa_frontend_area_share(&b->fe, pa, page_count,
-					  VMSG_FFA_AREA_ATTRS_RW, bus_addr);
+	rc = vmsg_ffa_frontend_area_share(&b->fe, pa, page_count, attrs,
+					  bus_addr);
+	if (rc == VMSG_T_OK && handle) {
+		a = vmsg_ffa_frontend_area(
+			&b->fe,
+			(uint16_t)(*bus_addr >> VMSG_BUS_ADDR_AREA_SHIFT));
+		*handle = a ? a->handle : 0;
+	}
+	pthread_mutex_unlock(&b->lock);
+	return rc;
+}
+
+int tzs_vmsg_bus_area_attach(struct tzs_vmsg_bus *b, uint64_t handle,
+			     uint64_t tag, uint64_t pa, uint32_t page_count,
+			     uint32_t attrs, uint64_t *bus_addr)
+{
+	int rc = 0;
+
+	pthread_mutex_lock(&b->lock);
+	rc = vmsg_ffa_frontend_area_attach(&b->fe, handle, tag, pa, page_count,
+					   attrs, bus_addr);
 	pthread_mutex_unlock(&b->lock);
 	return rc;
 }

@@ -111,6 +111,9 @@ static inline bool vmsg_id_is_event(uint8_t msg_id)
 
 /* AREA_SHARE sharing_attrs (v2). */
 #define VMSG_AREA_ATTR_TYPE_MASK 0x3u /* 0 share, 1 lend, 2 donate */
+#define VMSG_AREA_ATTR_SHARE 0x0u
+#define VMSG_AREA_ATTR_LEND 0x1u
+#define VMSG_AREA_ATTR_DONATE 0x2u
 #define VMSG_AREA_ATTR_WRITABLE (1u << 2)
 #define VMSG_AREA_ATTR_EXECUTABLE (1u << 3)
 #define VMSG_AREA_ATTR_INNER_SHAREABLE (3u << 4)

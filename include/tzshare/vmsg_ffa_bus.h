@@ -201,6 +201,7 @@ struct vmsg_ffa_frontend_ops {
 
 struct vmsg_ffa_frontend_area {
 	bool used;
+	bool external; /* attached handle: never reclaimed by the bus */
 	bool release_pending; /* UNSHARE got BUSY: reclaim on AREA_RELEASE */
 	uint16_t id;
 	uint64_t pa;
@@ -271,6 +272,16 @@ int vmsg_ffa_frontend_reset(struct vmsg_ffa_frontend *fe);
 int vmsg_ffa_frontend_area_share(struct vmsg_ffa_frontend *fe, uint64_t pa,
 				 uint32_t page_count, uint32_t attrs,
 				 uint64_t *bus_addr);
+/*
+ * AREA_SHARE of an FF-A transaction the caller already made and owns
+ * (@handle, @tag, @page_count pages at @pa, type and access in @attrs):
+ * no mem_share now, no mem_reclaim at unshare or RESET. Used for memory
+ * whose FF-A lifetime is not the bus's, e.g. a protected heap pool.
+ */
+int vmsg_ffa_frontend_area_attach(struct vmsg_ffa_frontend *fe, uint64_t handle,
+				  uint64_t tag, uint64_t pa,
+				  uint32_t page_count, uint32_t attrs,
+				  uint64_t *bus_addr);
 /* AREA_UNSHARE + reclaim; VMSG_T_E_STATE (release pending: reclaimed when
  * AREA_RELEASE arrives) on BUSY; VMSG_T_E_REFUSED on ERROR. */
 int vmsg_ffa_frontend_area_unshare(struct vmsg_ffa_frontend *fe,

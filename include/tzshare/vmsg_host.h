@@ -180,6 +180,18 @@ int tzs_vmsg_bus_hotplug(struct tzs_vmsg_bus *b, uint16_t *dev_num,
 /** Share [pa, pa + page_count pages) as an area; *bus_addr = id << 48. */
 int tzs_vmsg_bus_area_share(struct tzs_vmsg_bus *b, uint64_t pa,
 			    uint32_t page_count, uint64_t *bus_addr);
+/**
+ * The same with explicit VMSG_AREA_ATTR_* @attrs (bits 1:0: share / lend;
+ * WRITABLE); *handle (may be NULL) = the FF-A handle of the transaction.
+ */
+int tzs_vmsg_bus_area_share_attrs(struct tzs_vmsg_bus *b, uint64_t pa,
+				  uint32_t page_count, uint32_t attrs,
+				  uint64_t *bus_addr, uint64_t *handle);
+/** AREA_SHARE of a transaction the caller owns (vmsg_ffa_frontend_area_attach):
+ * unsharing never reclaims it. */
+int tzs_vmsg_bus_area_attach(struct tzs_vmsg_bus *b, uint64_t handle,
+			     uint64_t tag, uint64_t pa, uint32_t page_count,
+			     uint32_t attrs, uint64_t *bus_addr);
 /** AREA_UNSHARE + reclaim; VMSG_T_E_STATE when the device said BUSY. */
 int tzs_vmsg_bus_area_unshare(struct tzs_vmsg_bus *b, uint16_t area_id);
 /** Is the area still ours to reclaim (shared or release pending)? */

@@ -145,6 +145,13 @@ struct vsock_proto_ops {
 	int (*send_pkt)(void *ctx, const struct vsock_pkt *pkt);
 	/* Tell the socket layer about @c; never called for orphans. */
 	void (*notify)(void *ctx, struct vsock_conn *c, enum vsock_event ev);
+	/*
+	 * OP_SHMEM (architecture.md §3) arrived on established @c, payload
+	 * decoded and checked by vsock_shmem_decode(). Optional: without it
+	 * OP_SHMEM is dropped and counted. May call vsock_send_shmem().
+	 */
+	void (*shmem)(void *ctx, struct vsock_conn *c,
+		      const struct vsock_shmem *m);
 };
 
 struct vsock_stats {
@@ -152,6 +159,7 @@ struct vsock_stats {
 	uint64_t rx_hostile; /* credit violations: dropped and reset */
 	uint64_t rst_sent;
 	uint64_t tx_errors; /* control packets send_pkt refused */
+	uint64_t shmem_bad; /* OP_SHMEM with a malformed payload, dropped */
 };
 
 /** One endpoint (one CID). */
@@ -229,6 +237,32 @@ int vsock_send(struct vsock_proto *p, struct vsock_conn *c, const void *buf,
 int vsock_recv(struct vsock_proto *p, struct vsock_conn *c, void *buf,
 	       uint32_t len, uint32_t *msg_flags);
 
+/*
+ * MSG_PEEK: what vsock_recv() would return, without consuming it (no
+ * credit update either). Same return values.
+ */
+int vsock_peek(struct vsock_proto *p, struct vsock_conn *c, void *buf,
+	       uint32_t len, uint32_t *msg_flags);
+
+/*
+ * OP_SHMEM with payload @m on established @c (VSOCK_ENOTCONN otherwise,
+ * VSOCK_EINVAL for a payload the codec refuses, or send_pkt's error). It
+ * carries no stream bytes, so it needs no credit.
+ */
+int vsock_send_shmem(struct vsock_proto *p, struct vsock_conn *c,
+		     const struct vsock_shmem *m);
+
+/*
+ * SO_VM_SOCKETS_BUFFER_SIZE: advertise @size bytes of receive space
+ * (clamped to the slot's buffer, p->rx_len, as Linux clamps to its
+ * maximum). A listener passes it on to the connections it accepts. Only
+ * while nothing is queued (VSOCK_EAGAIN otherwise: the ring would have to
+ * move); VSOCK_EINVAL for 0. An established connection tells the peer
+ * with CREDIT_UPDATE. Returns the size now in effect.
+ */
+int vsock_set_buf_size(struct vsock_proto *p, struct vsock_conn *c,
+		       uint32_t size);
+
 /* Send SHUTDOWN with @how (VSOCK_SHUTDOWN_*) added to what we shut. */
 int vsock_shutdown(struct vsock_proto *p, struct vsock_conn *c, uint32_t how);
 
@@ -263,6 +297,9 @@ bool vsock_credit_rx_fits(const struct vsock_conn *c, uint32_t len);
 /* Queue @len bytes (caller checked vsock_credit_rx_fits()). */
 void vsock_credit_rx_put(struct vsock_conn *c, const uint8_t *data,
 			 uint32_t len);
+/* Copy the first @len queued bytes to @buf without consuming them. */
+void vsock_credit_rx_peek(const struct vsock_conn *c, uint8_t *buf,
+			  uint32_t len);
 /* Consume @len queued bytes, copying them to @buf unless it is NULL. */
 void vsock_credit_rx_get(struct vsock_conn *c, uint8_t *buf, uint32_t len);
 /*

@@ -523,3 +523,55 @@ TEST(reclaim_denied_after_a_lying_unshare_keeps_the_area_pending)
 	ASSERT_TRUE(vmsg_ffa_frontend_area(&l->fe, id) == NULL);
 	ASSERT_EQ(lp_live_shares(l), 0);
 }
+
+TEST(attached_handle_is_shared_as_an_area_but_never_reclaimed_by_the_bus)
+{
+	struct loop *l = lp_new(LP_BUS_FEATURES);
+	uint64_t pa = 0, bus = 0, handle = 0;
+	uint16_t id = 0;
+
+	lp_connect(l);
+	pa = lp_pages_alloc(l, 4);
+	/* The owner (a heap) made the transaction itself. */
+	ASSERT_EQ(lp_mem_share(l, pa, 4, VMSG_FFA_AREA_ATTRS_RW | 1, &handle),
+		  VMSG_T_OK);
+	ASSERT_EQ(vmsg_ffa_frontend_area_attach(&l->fe, handle, 2, pa, 4,
+						VMSG_FFA_AREA_ATTRS_RW | 1,
+						&bus),
+		  VMSG_T_OK);
+	id = (uint16_t)(bus >> 48);
+	ASSERT_EQ(l->shares_made, 1);
+	ASSERT_TRUE(vmsg_ffa_backend_translate(&l->be, bus + 8, 4, true) ==
+		    lp_host(l, pa) + 8);
+	ASSERT_EQ(vmsg_ffa_frontend_area_unshare(&l->fe, id), VMSG_T_OK);
+	ASSERT_TRUE(vmsg_ffa_frontend_area(&l->fe, id) == NULL);
+	ASSERT_EQ(l->reclaims, 0);
+	ASSERT_EQ(lp_live_shares(l), 1);
+	/* RESET forgets attached areas without reclaiming them either. */
+	ASSERT_EQ(vmsg_ffa_frontend_area_attach(&l->fe, handle, 2, pa, 4,
+						VMSG_FFA_AREA_ATTRS_RW | 1,
+						&bus),
+		  VMSG_T_OK);
+	ASSERT_EQ(vmsg_ffa_frontend_reset(&l->fe), VMSG_T_OK);
+	ASSERT_EQ(l->reclaims, 0);
+	ASSERT_EQ(lp_mem_reclaim(l, handle), VMSG_T_OK);
+}
+
+TEST(attach_refused_by_the_device_leaves_the_owner_s_handle_alone)
+{
+	struct loop *l = lp_new(LP_BUS_FEATURES);
+	uint64_t pa = 0, bus = 0, handle = 0;
+
+	lp_connect(l);
+	pa = lp_pages_alloc(l, 1);
+	ASSERT_EQ(lp_mem_share(l, pa, 1, VMSG_FFA_AREA_ATTRS_RW, &handle),
+		  VMSG_T_OK);
+	ASSERT_EQ(vmsg_ffa_frontend_area_attach(&l->fe, handle + 1, 0, pa, 1,
+						VMSG_FFA_AREA_ATTRS_RW, &bus),
+		  VMSG_T_E_REFUSED);
+	ASSERT_EQ(l->reclaims, 0);
+	ASSERT_EQ(lp_live_shares(l), 1);
+	ASSERT_EQ(vmsg_ffa_frontend_area_attach(&l->fe, handle, 0, pa, 0,
+						VMSG_FFA_AREA_ATTRS_RW, &bus),
+		  VMSG_T_E_STATE);
+}
