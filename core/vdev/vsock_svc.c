@@ -84,6 +84,15 @@ void vdev_vsock_svc_run(struct vdev_vsock *v)
 {
 	uint32_t i = 0;
 
+	/* Ended connections first: they make room for the backlog. */
+	for (i = 0; i < VDEV_VSOCK_CONNS; i++) {
+		struct vsock_conn *c = &v->conns[i];
+
+		if (vsock_owner(v, c) &&
+		    vsock_conn_state(c) != VSOCK_ST_ESTABLISHED) {
+			conn_end(v, c);
+		}
+	}
 	for (i = 0; i < VDEV_VSOCK_SERVICES && v->services[i]; i++) {
 		svc_accept(v, i);
 	}
@@ -91,13 +100,8 @@ void vdev_vsock_svc_run(struct vdev_vsock *v)
 		struct vsock_conn *c = &v->conns[i];
 		struct vdev_vsock_service *s = vsock_owner(v, c);
 
-		if (!s) {
-			continue;
+		if (s) {
+			s->ops->ready(v, s->ctx, c);
 		}
-		if (vsock_conn_state(c) != VSOCK_ST_ESTABLISHED) {
-			conn_end(v, c);
-			continue;
-		}
-		s->ops->ready(v, s->ctx, c);
 	}
 }
