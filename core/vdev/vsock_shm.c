@@ -89,9 +89,9 @@ static bool kind_matches(uint32_t kind, uint32_t attrs)
 	uint32_t type = attrs & VMSG_AREA_ATTR_TYPE_MASK;
 
 	if (kind == VSOCK_SHMEM_SHARE) {
-		return type == 0;
+		return type == VMSG_AREA_ATTR_SHARE;
 	}
-	return type == 1;
+	return type == VMSG_AREA_ATTR_LEND;
 }
 
 /* The memory checks, through the bus; NULL when the offer may proceed. */

@@ -52,43 +52,24 @@ static void area_pool(struct vl *t, struct area *a, uint32_t len)
 	a->handle = vmsg_ffa_frontend_area(&t->l->fe, a->id)->handle;
 }
 
-/* A lent area with an FF-A tag: the frontend shares untagged, so raw. */
-static void area_tagged(struct vl *t, struct area *a, uint16_t id,
-			uint32_t pages, uint64_t tag)
+/*
+ * A lent area with an FF-A tag, as a protected pool: the caller owns the
+ * FF-A transaction and attaches it (the bus never reclaims it).
+ */
+static void area_tagged(struct vl *t, struct area *a, uint32_t pages,
+			uint64_t tag)
 {
-	uint32_t attrs = VMSG_FFA_AREA_ATTRS_RW | 1u;
-	uint8_t resp[VMSG_MAX_SIZE];
-	struct vmsg m = lp_bus_msg(VMSG_FFA_AREA_SHARE, 77), r;
+	uint32_t attrs = VMSG_FFA_AREA_ATTRS_RW | VMSG_AREA_ATTR_LEND;
 
-	a->id = id;
 	a->pages = pages;
 	a->pa = lp_pages_alloc(t->l, pages);
 	a->host = lp_host(t->l, a->pa);
 	ASSERT_EQ(lp_mem_share(t->l, a->pa, pages, attrs, &a->handle),
 		  VMSG_T_OK);
-	m.u.area.area_id = id;
-	m.u.area.handle = a->handle;
-	m.u.area.tag = tag;
-	m.u.area.page_count = pages;
-	m.u.area.attrs = attrs;
-	ASSERT_EQ(vmsg_decode(t->l->be.profile, resp,
-			      lp_raw(t->l, t->l->be.profile, &m, resp), &r),
-		  VMSG_OK);
-	ASSERT_EQ(r.u.area_result.result, VMSG_FFA_RESULT_OK);
-	a->bus = vmsg_bus_addr(id, 0);
-}
-
-static uint16_t unshare_raw(struct vl *t, uint16_t id)
-{
-	uint8_t resp[VMSG_MAX_SIZE];
-	struct vmsg m = lp_bus_msg(VMSG_FFA_AREA_UNSHARE, 78), r;
-
-	m.u.area_result.area_id = id;
-	ASSERT_EQ(vmsg_decode(t->l->be.profile, resp,
-			      lp_raw(t->l, t->l->be.profile, &m, resp), &r),
-		  VMSG_OK);
-	ASSERT_EQ(r.u.area_result.area_id, id);
-	return r.u.area_result.result;
+	ASSERT_EQ(vmsg_ffa_frontend_area_attach(&t->l->fe, a->handle, tag,
+						a->pa, pages, attrs, &a->bus),
+		  VMSG_T_OK);
+	a->id = (uint16_t)(a->bus >> VMSG_BUS_ADDR_AREA_SHIFT);
 }
 
 static uint32_t holds(struct vl *t, uint16_t id)
@@ -313,7 +294,7 @@ TEST(reader_lend_offer_revoke_done_then_unshare_succeeds)
 	struct vsock_shmem m;
 	unsigned int reclaims = 0;
 
-	area_fe(t, &a, 2, VMSG_FFA_AREA_ATTRS_RW | 1u);
+	area_fe(t, &a, 2, VMSG_FFA_AREA_ATTRS_RW | VMSG_AREA_ATTR_LEND);
 	memcpy(a.host + 4096, "lent\0tail", 9);
 	m = offer(9, VSOCK_SHMEM_LEND, &a, 4096, 4096, VSOCK_SHMEM_F_WRITABLE);
 	shm_send(t, PORT_R, &m);
@@ -338,7 +319,7 @@ TEST(reader_send_secure_offer_in_a_tagged_lent_pool)
 	struct area a;
 	struct vsock_shmem m;
 
-	area_tagged(t, &a, 0x300, 4, TAG);
+	area_tagged(t, &a, 4, TAG);
 	memcpy(a.host + 8192 + 16, "secure frame", 12);
 	/* A buffer is a sub-range of the pool lent once. */
 	m = offer(3, VSOCK_SHMEM_SEND_SECURE, &a, 8192 + 16, 100, 0);
@@ -352,7 +333,8 @@ TEST(reader_send_secure_offer_in_a_tagged_lent_pool)
 	m.subop = VSOCK_SHMEM_REVOKE;
 	shm_send(t, PORT_R, &m);
 	expect_reply(t, PORT_R, &m, VSOCK_SHMEM_REVOKE_DONE);
-	ASSERT_EQ(unshare_raw(t, a.id), VMSG_FFA_RESULT_OK);
+	ASSERT_EQ(vmsg_ffa_frontend_area_unshare(&t->l->fe, a.id), VMSG_T_OK);
+	/* The pool's owner reclaims it, not the bus. */
 	ASSERT_EQ(lp_mem_reclaim(t->l, a.handle), VMSG_T_OK);
 }
 
@@ -664,9 +646,9 @@ TEST(offer_whose_kind_does_not_match_the_area_share_type_is_rejected)
 	struct vsock_shmem m;
 
 	area_fe(t, &sh, 1, VMSG_FFA_AREA_ATTRS_RW);
-	area_fe(t, &ln, 1, VMSG_FFA_AREA_ATTRS_RW | 1u);
-	area_fe(t, &dn, 1, VMSG_FFA_AREA_ATTRS_RW | 2u);
-	area_tagged(t, &tg, 0x301, 1, TAG);
+	area_fe(t, &ln, 1, VMSG_FFA_AREA_ATTRS_RW | VMSG_AREA_ATTR_LEND);
+	area_fe(t, &dn, 1, VMSG_FFA_AREA_ATTRS_RW | VMSG_AREA_ATTR_DONATE);
+	area_tagged(t, &tg, 1, TAG);
 	m = offer(1, VSOCK_SHMEM_LEND, &sh, 0, 64, 0);
 	expect_reject(t, PORT_R, &m, REASON(bad_kind));
 	m = offer(2, VSOCK_SHMEM_SEND_SECURE, &sh, 0, 64, 0);
@@ -693,8 +675,9 @@ TEST(send_secure_offer_without_the_areas_tag_is_rejected)
 	struct area tg, ln;
 	struct vsock_shmem m;
 
-	area_tagged(t, &tg, 0x302, 1, TAG);
-	area_fe(t, &ln, 1, VMSG_FFA_AREA_ATTRS_RW | 1u); /* lent, tag 0 */
+	area_tagged(t, &tg, 1, TAG);
+	area_fe(t, &ln, 1,
+		VMSG_FFA_AREA_ATTRS_RW | VMSG_AREA_ATTR_LEND); /* lent, tag 0 */
 	m = offer(1, VSOCK_SHMEM_SEND_SECURE, &tg, 0, 64, 0);
 	m.ffa_tag = TAG + 1;
 	expect_reject(t, PORT_R, &m, REASON(bad_tag));
@@ -759,7 +742,7 @@ TEST(connection_reset_with_a_live_offer_releases_it_without_reply)
 	struct vsock_shmem m;
 	struct vdev_vsock_shm_stats want;
 
-	area_fe(t, &a, 1, VMSG_FFA_AREA_ATTRS_RW | 1u);
+	area_fe(t, &a, 1, VMSG_FFA_AREA_ATTRS_RW | VMSG_AREA_ATTR_LEND);
 	m = offer(1, VSOCK_SHMEM_LEND, &a, 0, 64, 0);
 	shm_send(t, PORT_R, &m);
 	ASSERT_EQ(vl_drain(t, pk), 1);

@@ -797,8 +797,8 @@ TEST(mem_info_describes_the_area_a_range_lies_in_and_nothing_else)
 	struct vmsg_devt_mem_info mi;
 	uint64_t pa = 0, h = 0, h2 = 0;
 	uint64_t a = vmsg_bus_addr(4, 0);
-	uint32_t lend_ro =
-		(VMSG_FFA_AREA_ATTRS_RW | 1u) & ~VMSG_AREA_ATTR_WRITABLE;
+	uint32_t lend_ro = (VMSG_FFA_AREA_ATTRS_RW | VMSG_AREA_ATTR_LEND) &
+			   ~VMSG_AREA_ATTR_WRITABLE;
 
 	negotiate_v2(l);
 	h = share_pages(l, 2, &pa);
