@@ -61,10 +61,12 @@
 #define VDEV_VSOCK_PORT_ECHO 5000u
 #define VDEV_VSOCK_PORT_READER 5001u
 #define VDEV_VSOCK_PORT_TRANSFORM 5002u
+#define VDEV_VSOCK_PORT_SINK 5003u
+#define VDEV_VSOCK_PORT_SINK_SUM 5004u
 
-#define VDEV_VSOCK_SERVICES 4u /* services one device runs */
+#define VDEV_VSOCK_SERVICES 8u /* services one device runs */
 #define VDEV_VSOCK_SHM_OFFERS 8u /* live offers per connection */
-#define VDEV_VSOCK_SHM_SIZE_MAX (16u << 20) /* largest offer, bytes */
+#define VDEV_VSOCK_SHM_SIZE_MAX (128u << 20) /* largest offer, bytes */
 
 struct vdev_vsock;
 
@@ -287,6 +289,35 @@ int vdev_vsock_reader_attach(struct vdev_vsock *v, struct vdev_vsock_shm_svc *s,
 int vdev_vsock_transform_attach(struct vdev_vsock *v,
 				struct vdev_vsock_shm_svc *s, uint32_t port,
 				vdev_vsock_log_fn log, void *log_ctx);
+
+/*
+ * Sink services (core/vdev/vsock_sink.c), STREAM: frames of an le64 length
+ * then that many bytes, each answered with a VDEV_VSOCK_SHM_RECORD record
+ * (offer_id 0, size = frame length, fnv32 over the frame when @checksum
+ * else 0, kind VDEV_VSOCK_SINK_KIND). The copy path of the benchmarks.
+ */
+#define VDEV_VSOCK_SINK_CONNS 4u
+#define VDEV_VSOCK_SINK_KIND 0xFFFFFFFFu
+
+struct vdev_vsock_sink {
+	struct vdev_vsock_service svc;
+	bool checksum;
+	struct vdev_vsock_sink_conn {
+		struct vsock_conn *c;
+		uint8_t hdr[8];
+		uint32_t hdr_got;
+		uint64_t frame_len, left;
+		uint32_t fnv;
+		uint8_t rec[VDEV_VSOCK_SHM_RECORD];
+		uint32_t rec_len, rec_off;
+	} conn[VDEV_VSOCK_SINK_CONNS];
+	uint8_t buf[4096];
+	uint64_t bytes;
+	uint64_t frames;
+};
+
+int vdev_vsock_sink_attach(struct vdev_vsock *v, struct vdev_vsock_sink *s,
+			   uint32_t port, bool checksum);
 
 /* 32-bit FNV-1a: continue @h (start with VDEV_VSOCK_FNV32_INIT). */
 #define VDEV_VSOCK_FNV32_INIT 0x811c9dc5u
