@@ -78,6 +78,10 @@ static int emit(struct vsock_proto *p, struct vsock_conn *c, uint16_t op,
 		return rc;
 	}
 	c->last_fwd_cnt = c->fwd_cnt;
+	c->last_buf_alloc = c->buf_alloc;
+	if (c->buf_alloc > c->rx_limit) {
+		c->rx_limit = c->buf_alloc;
+	}
 	if (op == VSOCK_OP_RW) {
 		c->tx_cnt += len;
 	}
@@ -240,7 +244,9 @@ static void rx_listen(struct vsock_proto *p, struct vsock_conn *l,
 	c->peer_cid = pkt->src_cid;
 	c->peer_port = pkt->src_port;
 	c->parent = (int32_t)slot_index(p, l);
-	c->buf_alloc = l->buf_alloc; /* SO_VM_SOCKETS_BUFFER_SIZE */
+	/* SO_VM_SOCKETS_BUFFER_SIZE; the peer hears it in RESPONSE. */
+	c->buf_alloc = l->buf_alloc;
+	c->rx_limit = l->buf_alloc;
 	c->accept_seq = p->accept_seq++;
 	l->pending++;
 	if (vsock_credit_peer_update(c, pkt->buf_alloc, pkt->fwd_cnt)) {
@@ -265,6 +271,10 @@ static void rx_syn_sent(struct vsock_proto *p, struct vsock_conn *c,
 		}
 		c->state = VSOCK_ST_ESTABLISHED;
 		c->has_deadline = false;
+		/* The size changed after REQUEST went out: tell the peer. */
+		if (c->buf_alloc != c->last_buf_alloc) {
+			emit(p, c, VSOCK_OP_CREDIT_UPDATE, 0, NULL, 0);
+		}
 		notify(p, c, VSOCK_EV_CONNECTED);
 		return;
 	case VSOCK_OP_RST:
@@ -796,7 +806,10 @@ static uint32_t recv_message(struct vsock_conn *c, uint8_t *buf, uint32_t len,
 	return copy;
 }
 
-/* What can be read: 0 ready, else what vsock_recv() returns. */
+/*
+ * 1 when something can be read, else what vsock_recv() returns (<= 0: end
+ * of stream is 0, so it cannot also mean "ready").
+ */
 static int recv_check(const struct vsock_conn *c)
 {
 	if (c->state == VSOCK_ST_SYN_SENT) {
@@ -808,7 +821,7 @@ static int recv_check(const struct vsock_conn *c)
 	if (!has_readable(c)) {
 		return recv_empty(c);
 	}
-	return VSOCK_OK;
+	return 1;
 }
 
 static uint32_t stream_avail(const struct vsock_conn *c, uint32_t len)
@@ -826,7 +839,7 @@ int vsock_peek(struct vsock_proto *p, struct vsock_conn *c, void *buf,
 	int rc = recv_check(c);
 
 	(void)p;
-	if (rc != VSOCK_OK) {
+	if (rc <= 0) {
 		return rc;
 	}
 	if (len > VSOCK_INT_MAX) {
@@ -851,7 +864,7 @@ int vsock_recv(struct vsock_proto *p, struct vsock_conn *c, void *buf,
 	uint32_t n = 0;
 	int rc = recv_check(c);
 
-	if (rc != VSOCK_OK) {
+	if (rc <= 0) {
 		return rc;
 	}
 	if (len > VSOCK_INT_MAX) {
@@ -895,15 +908,12 @@ int vsock_set_buf_size(struct vsock_proto *p, struct vsock_conn *c,
 	if (size == 0) {
 		return VSOCK_EINVAL;
 	}
-	if (vsock_credit_rx_used(c) || c->msg_count) {
-		return VSOCK_EAGAIN;
+	if (size > c->rx_size) {
+		size = c->rx_size;
 	}
-	if (size > p->rx_len) {
-		size = p->rx_len;
-	}
+	/* Queued data stays put: the ring is rx_size, not buf_alloc. */
 	c->buf_alloc = size;
-	c->rx_off = 0;
-	if (c->state == VSOCK_ST_ESTABLISHED) {
+	if (c->state == VSOCK_ST_ESTABLISHED && size != c->last_buf_alloc) {
 		emit(p, c, VSOCK_OP_CREDIT_UPDATE, 0, NULL, 0);
 	}
 	return (int)size;

@@ -123,7 +123,15 @@ struct vsock_conn {
 
 	/* Receive side: our buffer and counters (free-running u32). */
 	uint8_t *rx_buf;
-	uint32_t buf_alloc; /* advertised receive space */
+	uint32_t rx_size; /* ring length: the slot's whole buffer */
+	uint32_t buf_alloc; /* advertised receive space (<= rx_size) */
+	/*
+	 * Largest buf_alloc we ever sent on this connection: after a shrink
+	 * the peer may still fill what it heard before, so that is the
+	 * limit a credit violation is judged by.
+	 */
+	uint32_t rx_limit;
+	uint32_t last_buf_alloc; /* buf_alloc in our last packet */
 	uint32_t rx_cnt; /* bytes received */
 	uint32_t fwd_cnt; /* bytes consumed by the socket */
 	uint32_t last_fwd_cnt; /* fwd_cnt the peer last heard of */
@@ -255,10 +263,12 @@ int vsock_send_shmem(struct vsock_proto *p, struct vsock_conn *c,
 /*
  * SO_VM_SOCKETS_BUFFER_SIZE: advertise @size bytes of receive space
  * (clamped to the slot's buffer, p->rx_len, as Linux clamps to its
- * maximum). A listener passes it on to the connections it accepts. Only
- * while nothing is queued (VSOCK_EAGAIN otherwise: the ring would have to
- * move); VSOCK_EINVAL for 0. An established connection tells the peer
- * with CREDIT_UPDATE. Returns the size now in effect.
+ * maximum); VSOCK_EINVAL for 0. Allowed at any time: queued data stays
+ * where it is (the ring spans the whole slot buffer). A listener passes
+ * it on to the connections it accepts; an established connection tells
+ * the peer with CREDIT_UPDATE, a connecting one once RESPONSE arrives.
+ * Data the peer sent under a larger earlier size is still accepted.
+ * Returns the size now in effect.
  */
 int vsock_set_buf_size(struct vsock_proto *p, struct vsock_conn *c,
 		       uint32_t size);
@@ -279,7 +289,11 @@ int vsock_conn_error(const struct vsock_conn *c);
 uint32_t vsock_conn_rx_avail(const struct vsock_conn *c);
 uint32_t vsock_conn_local_port(const struct vsock_conn *c);
 
-/* Credit accounting (core/vsock/credit.c), all u32 wrapping. */
+/*
+ * Credit accounting (core/vsock/credit.c), all u32 wrapping. The receive
+ * ring is @buf_alloc bytes at @rx_buf, which is also the first advertised
+ * size and limit.
+ */
 void vsock_credit_init(struct vsock_conn *c, uint8_t *rx_buf,
 		       uint32_t buf_alloc);
 /* Bytes we may send now: peer_buf_alloc - (tx_cnt - peer_fwd_cnt), >= 0. */
@@ -292,7 +306,7 @@ int vsock_credit_peer_update(struct vsock_conn *c, uint32_t buf_alloc,
 			     uint32_t fwd_cnt);
 /* Bytes queued and not yet consumed. */
 uint32_t vsock_credit_rx_used(const struct vsock_conn *c);
-/* Whether @len more bytes fit in what we advertised. */
+/* Whether @len more bytes fit in what we advertised (rx_limit). */
 bool vsock_credit_rx_fits(const struct vsock_conn *c, uint32_t len);
 /* Queue @len bytes (caller checked vsock_credit_rx_fits()). */
 void vsock_credit_rx_put(struct vsock_conn *c, const uint8_t *data,
