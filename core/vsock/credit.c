@@ -118,16 +118,21 @@ void vsock_credit_rx_put(struct vsock_conn *c, const uint8_t *data,
 	c->rx_cnt += len;
 }
 
-void vsock_credit_rx_peek(const struct vsock_conn *c, uint8_t *buf,
-			  uint32_t len)
+void vsock_credit_rx_peek(const struct vsock_conn *c, uint32_t off,
+			  uint8_t *buf, uint32_t len)
 {
-	uint32_t first = c->rx_size - c->rx_off;
+	uint64_t pos = (uint64_t)c->rx_off + off;
+	uint32_t first = 0;
 
-	CHECK(len <= vsock_credit_rx_used(c));
+	CHECK((uint64_t)off + len <= vsock_credit_rx_used(c));
+	if (pos >= c->rx_size) {
+		pos -= c->rx_size;
+	}
+	first = c->rx_size - (uint32_t)pos;
 	if (first > len) {
 		first = len;
 	}
-	tzs_memcpy(buf, c->rx_buf + c->rx_off, first);
+	tzs_memcpy(buf, c->rx_buf + pos, first);
 	tzs_memcpy(buf + first, c->rx_buf, len - first);
 }
 

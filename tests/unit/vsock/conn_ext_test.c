@@ -656,3 +656,140 @@ TEST(seqpacket_peer_sees_the_new_size_as_message_limit)
 	ASSERT_EQ(vsock_send(&f.a.p, c, data, 201), VSOCK_EMSGSIZE);
 	ASSERT_EQ(vsock_send(&f.a.p, c, data, 200), 200);
 }
+
+/* ---- Scatter-gather, deadlines, accessors ------------------------------ */
+
+TEST(iov_total_sums_and_saturates)
+{
+	struct vsock_iov v[3] = { { NULL, 5 }, { NULL, 0 }, { NULL, 7 } };
+
+	ASSERT_EQ(vsock_iov_total(v, 3), 12);
+	ASSERT_EQ(vsock_iov_total(v, 0), 0);
+	v[1].len = SIZE_MAX;
+	ASSERT_EQ(vsock_iov_total(v, 3), UINT64_MAX);
+}
+
+/* A SEQPACKET message gathered from three buffers arrives as one. */
+TEST(sendv_seqpacket_gathers_one_message_and_recvv_scatters_it)
+{
+	struct vsock_conn *c = NULL, *s = NULL, *l = NULL;
+	char a[] = "hello", b[] = "", d[] = " world";
+	char o1[3] = { 0 }, o2[20] = { 0 };
+	struct vsock_iov out[3] = { { a, 5 }, { b, 0 }, { d, 6 } };
+	struct vsock_iov in[2] = { { o1, 3 }, { o2, 20 } };
+	uint32_t fl = 0;
+
+	fx_init(&f, 4096);
+	fx_connect(&f, VSOCK_TYPE_SEQPACKET, &c, &s, &l);
+	ASSERT_EQ(vsock_sendv(&f.a.p, c, out, 3), 11);
+	/* One packet per non-empty buffer; EOM only on the last. */
+	ASSERT_EQ(f.a.sent_ops[VSOCK_OP_RW], 2);
+	fx_pump(&f);
+	ASSERT_EQ(vsock_conn_rx_avail(s), 1);
+	ASSERT_EQ(vsock_conn_next_len(s), 11);
+	ASSERT_EQ(vsock_peekv(&f.b.p, s, in, 2, &fl), 11);
+	ASSERT_MEM_EQ(o1, "hel", 3);
+	ASSERT_MEM_EQ(o2, "lo world", 8);
+	memset(o2, 0, sizeof(o2));
+	ASSERT_EQ(vsock_recvv(&f.b.p, s, in, 2, &fl), 11);
+	ASSERT_EQ(fl, VSOCK_MSG_EOR);
+	ASSERT_MEM_EQ(o2, "lo world", 8);
+	ASSERT_EQ(vsock_conn_next_len(s), 0);
+	/* Too small in total: truncated across both buffers. */
+	ASSERT_EQ(vsock_sendv(&f.a.p, c, out, 3), 11);
+	fx_pump(&f);
+	in[1].len = 4;
+	ASSERT_EQ(vsock_recvv(&f.b.p, s, in, 2, &fl), 7);
+	ASSERT_EQ(fl, VSOCK_MSG_EOR | VSOCK_MSG_TRUNC);
+	ASSERT_MEM_EQ(o2, "lo w", 4);
+	ASSERT_EQ(vsock_conn_rx_avail(s), 0);
+	/* No buffers at all: an empty message. */
+	ASSERT_EQ(vsock_sendv(&f.a.p, c, NULL, 0), 0);
+	fx_pump(&f);
+	ASSERT_EQ(vsock_conn_rx_avail(s), 1);
+	ASSERT_EQ(vsock_recvv(&f.b.p, s, in, 2, &fl), 0);
+}
+
+TEST(sendv_seqpacket_checks_the_total_against_peer_buffer)
+{
+	struct vsock_conn *c = NULL, *s = NULL, *l = NULL;
+	static uint8_t big[4096];
+	struct vsock_iov out[2] = { { big, 4000 }, { big, 97 } };
+
+	fx_init(&f, 4096);
+	fx_connect(&f, VSOCK_TYPE_SEQPACKET, &c, &s, &l);
+	ASSERT_EQ(vsock_sendv(&f.a.p, c, out, 2), VSOCK_EMSGSIZE);
+	out[1].len = 96;
+	ASSERT_EQ(vsock_sendv(&f.a.p, c, out, 2), 4096);
+	/* A length sum that overflows is too big as well. */
+	out[1].len = SIZE_MAX;
+	ASSERT_EQ(vsock_sendv(&f.a.p, c, out, 2), VSOCK_EMSGSIZE);
+}
+
+/* STREAM: send stops at the credit mid-buffer; recv fills in order. */
+TEST(sendv_stream_stops_at_credit_and_recvv_fills_in_order)
+{
+	struct vsock_conn *c = NULL, *s = NULL, *l = NULL;
+	char a[] = "0123456789", b[] = "abcdefghij";
+	char o1[4], o2[4], o3[40];
+	struct vsock_iov out[2] = { { a, 10 }, { b, 10 } };
+	struct vsock_iov in[3] = { { o1, 4 }, { o2, 4 }, { o3, 40 } };
+
+	fx_init(&f, 16);
+	fx_connect(&f, VSOCK_TYPE_STREAM, &c, &s, &l);
+	ASSERT_EQ(vsock_sendv(&f.a.p, c, out, 2), 16);
+	fx_pump(&f);
+	ASSERT_EQ(vsock_peekv(&f.b.p, s, in, 3, NULL), 16);
+	ASSERT_EQ(vsock_recvv(&f.b.p, s, in, 3, NULL), 16);
+	ASSERT_MEM_EQ(o1, "0123", 4);
+	ASSERT_MEM_EQ(o2, "4567", 4);
+	ASSERT_MEM_EQ(o3, "89abcdef", 8);
+}
+
+TEST(next_deadline_reports_the_earliest_timer)
+{
+	struct vsock_conn *c1 = NULL, *c2 = NULL;
+	uint64_t when = 0;
+
+	fx_init(&f, 4096);
+	ASSERT_FALSE(vsock_proto_next_deadline(&f.a.p, &when));
+	f.a.p.connect_timeout_ms = 500;
+	ASSERT_EQ(vsock_connect(&f.a.p, 0, FX_CID_B, 1024, VSOCK_TYPE_STREAM,
+				f.now + 100, &c1),
+		  VSOCK_OK);
+	f.a.p.connect_timeout_ms = 300;
+	ASSERT_EQ(vsock_connect(&f.a.p, 0, FX_CID_B, 1024, VSOCK_TYPE_STREAM,
+				f.now + 200, &c2),
+		  VSOCK_OK);
+	ASSERT_TRUE(vsock_proto_next_deadline(&f.a.p, &when));
+	ASSERT_EQ(when, f.now + 500);
+	/* The connect timeout comes from the proto's knob. */
+	vsock_proto_tick(&f.a.p, f.now + 499);
+	ASSERT_EQ(vsock_conn_state(c2), VSOCK_ST_SYN_SENT);
+	vsock_proto_tick(&f.a.p, f.now + 500);
+	ASSERT_EQ(vsock_conn_error(c2), VSOCK_ETIMEDOUT);
+	ASSERT_TRUE(vsock_proto_next_deadline(&f.a.p, &when));
+	ASSERT_EQ(when, f.now + 600);
+	vsock_proto_tick(&f.a.p, f.now + 600);
+	ASSERT_EQ(vsock_conn_error(c1), VSOCK_ETIMEDOUT);
+	ASSERT_FALSE(vsock_proto_next_deadline(&f.a.p, &when));
+}
+
+TEST(conn_accessors_report_peer_and_shutdown)
+{
+	struct vsock_conn *c = NULL, *s = NULL, *l = NULL;
+
+	fx_init(&f, 4096);
+	fx_connect(&f, VSOCK_TYPE_STREAM, &c, &s, &l);
+	ASSERT_EQ(vsock_conn_peer_cid(s), FX_CID_A);
+	ASSERT_EQ(vsock_conn_peer_port(s), vsock_conn_local_port(c));
+	ASSERT_EQ(vsock_conn_peer_cid(c), FX_CID_B);
+	ASSERT_EQ(vsock_conn_peer_port(c), 1024);
+	ASSERT_EQ(vsock_conn_peer_shutdown(s), 0);
+	ASSERT_EQ(vsock_shutdown(&f.a.p, c, VSOCK_SHUTDOWN_SEND), VSOCK_OK);
+	fx_pump(&f);
+	ASSERT_EQ(vsock_conn_peer_shutdown(s), VSOCK_SHUTDOWN_SEND);
+	ASSERT_EQ(vsock_send(&f.b.p, s, "abc", 3), 3);
+	fx_pump(&f);
+	ASSERT_EQ(vsock_conn_next_len(c), 3);
+}
