@@ -653,6 +653,20 @@ int vsock_listen(struct vsock_proto *p, uint32_t port, uint16_t type,
 	return VSOCK_OK;
 }
 
+int vsock_set_backlog(struct vsock_conn *listener, uint32_t backlog)
+{
+	if (listener->state != VSOCK_ST_LISTEN || !backlog) {
+		return VSOCK_EINVAL;
+	}
+	listener->backlog = backlog;
+	return VSOCK_OK;
+}
+
+uint32_t vsock_conn_pending(const struct vsock_conn *listener)
+{
+	return listener->state == VSOCK_ST_LISTEN ? listener->pending : 0;
+}
+
 int vsock_accept(struct vsock_proto *p, struct vsock_conn *listener,
 		 struct vsock_conn **out)
 {

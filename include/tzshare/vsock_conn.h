@@ -227,6 +227,12 @@ int vsock_connect(struct vsock_proto *p, uint32_t local_port, uint64_t peer_cid,
 int vsock_listen(struct vsock_proto *p, uint32_t port, uint16_t type,
 		 uint32_t backlog, struct vsock_conn **out);
 
+/* A listener's backlog (>= 1, else VSOCK_EINVAL; VSOCK_EINVAL if not one). */
+int vsock_set_backlog(struct vsock_conn *listener, uint32_t backlog);
+
+/* Children of @listener waiting for vsock_accept(). */
+uint32_t vsock_conn_pending(const struct vsock_conn *listener);
+
 /* Oldest established child of @listener, or VSOCK_EAGAIN. */
 int vsock_accept(struct vsock_proto *p, struct vsock_conn *listener,
 		 struct vsock_conn **out);

@@ -793,3 +793,27 @@ TEST(conn_accessors_report_peer_and_shutdown)
 	fx_pump(&f);
 	ASSERT_EQ(vsock_conn_next_len(c), 3);
 }
+
+TEST(set_backlog_and_pending_on_listeners_only)
+{
+	struct vsock_conn *c = NULL, *c2 = NULL, *s = NULL, *l = NULL;
+
+	fx_init(&f, 4096);
+	fx_connect(&f, VSOCK_TYPE_STREAM, &c, &s, &l);
+	ASSERT_EQ(vsock_set_backlog(s, 4), VSOCK_EINVAL);
+	ASSERT_EQ(vsock_set_backlog(l, 0), VSOCK_EINVAL);
+	ASSERT_EQ(vsock_conn_pending(s), 0);
+	ASSERT_EQ(vsock_conn_pending(l), 0);
+	/* Backlog 1: one waiting child, the next REQUEST is reset. */
+	ASSERT_EQ(vsock_set_backlog(l, 1), VSOCK_OK);
+	ASSERT_EQ(vsock_connect(&f.a.p, 0, FX_CID_B, 1024, VSOCK_TYPE_STREAM,
+				f.now, &c),
+		  VSOCK_OK);
+	ASSERT_EQ(vsock_connect(&f.a.p, 0, FX_CID_B, 1024, VSOCK_TYPE_STREAM,
+				f.now, &c2),
+		  VSOCK_OK);
+	fx_pump(&f);
+	ASSERT_EQ(vsock_conn_pending(l), 1);
+	ASSERT_EQ(vsock_conn_state(c), VSOCK_ST_ESTABLISHED);
+	ASSERT_EQ(vsock_conn_error(c2), VSOCK_ECONNRESET);
+}
