@@ -79,25 +79,38 @@ static int set_connect_timeout(struct vsk_sock *sk, const void *val,
 }
 
 /*
- * Linux vsock_update_buffer_size: clamp to [min, max]; then to the
- * proto's slot (the transport's limit). The connection, if any, hears of
- * it at once.
+ * Linux vsock_update_buffer_size: the size clamped to [min, max], then to
+ * the proto's slot (the transport's limit); the connection, if any, hears
+ * of it at once. Nothing changes when the result would be 0, which the
+ * proto cannot advertise.
  */
-static int update_buf_size(struct vsk_stack *s, struct vsk_sock *sk, uint64_t v)
+static int set_buf_opt(struct vsk_stack *s, struct vsk_sock *sk, int name,
+		       uint64_t v)
 {
-	if (v > sk->buf_max) {
-		v = sk->buf_max;
+	uint64_t min = sk->buf_min, max = sk->buf_max, size = sk->buf_size;
+
+	if (name == VSK_SO_VM_SOCKETS_BUFFER_MIN_SIZE) {
+		min = v;
+	} else if (name == VSK_SO_VM_SOCKETS_BUFFER_MAX_SIZE) {
+		max = v;
+	} else {
+		size = v;
 	}
-	if (v < sk->buf_min) {
-		v = sk->buf_min;
+	if (size > max) {
+		size = max;
 	}
-	if (v > s->proto.rx_len) {
-		v = s->proto.rx_len;
+	if (size < min) {
+		size = min;
 	}
-	if (!v) {
+	if (size > s->proto.rx_len) {
+		size = s->proto.rx_len;
+	}
+	if (!size) {
 		return VSK_EINVAL;
 	}
-	sk->buf_size = v;
+	sk->buf_min = min;
+	sk->buf_max = max;
+	sk->buf_size = size;
 	vsk_apply_buf_size(s, sk);
 	return 0;
 }
@@ -120,14 +133,7 @@ static int set_vsock_opt(struct vsk_stack *s, struct vsk_sock *sk, int name,
 		return VSK_EINVAL;
 	}
 	tzs_memcpy(&v, val, sizeof(v));
-	if (name == VSK_SO_VM_SOCKETS_BUFFER_MIN_SIZE) {
-		sk->buf_min = v;
-		v = sk->buf_size;
-	} else if (name == VSK_SO_VM_SOCKETS_BUFFER_MAX_SIZE) {
-		sk->buf_max = v;
-		v = sk->buf_size;
-	}
-	return update_buf_size(s, sk, v);
+	return set_buf_opt(s, sk, name, v);
 }
 
 int vsk_setsockopt(struct vsk_stack *s, int sd, int level, int name,

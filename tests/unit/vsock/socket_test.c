@@ -1279,10 +1279,14 @@ TEST(options_buffer_sizes_clamp_like_linux)
 	ASSERT_EQ(set_u64(sd, VSK_SO_VM_SOCKETS_BUFFER_MIN_SIZE, 700), 0);
 	ASSERT_EQ(get_u64(sd, VSK_SO_VM_SOCKETS_BUFFER_SIZE), 700);
 	ASSERT_EQ(get_u64(sd, VSK_SO_VM_SOCKETS_BUFFER_MIN_SIZE), 700);
-	/* Zero everywhere: the proto cannot advertise 0. */
+	/* Zero everywhere: the proto cannot advertise 0; nothing changes. */
 	ASSERT_EQ(set_u64(sd, VSK_SO_VM_SOCKETS_BUFFER_MIN_SIZE, 0), 0);
+	ASSERT_EQ(get_u64(sd, VSK_SO_VM_SOCKETS_BUFFER_SIZE), 600);
 	ASSERT_EQ(set_u64(sd, VSK_SO_VM_SOCKETS_BUFFER_MAX_SIZE, 0),
 		  VSK_EINVAL);
+	ASSERT_EQ(get_u64(sd, VSK_SO_VM_SOCKETS_BUFFER_MAX_SIZE), 600);
+	ASSERT_EQ(set_u64(sd, VSK_SO_VM_SOCKETS_BUFFER_SIZE, 0), VSK_EINVAL);
+	ASSERT_EQ(get_u64(sd, VSK_SO_VM_SOCKETS_BUFFER_SIZE), 600);
 	/* Short values. */
 	ASSERT_EQ(vsk_setsockopt(&f.a.st, sd, VSK_AF_VSOCK,
 				 VSK_SO_VM_SOCKETS_BUFFER_SIZE, &sd, 4),
