@@ -3,12 +3,15 @@
  * virtio-vsock device (include/tzshare/vdev_vsock.h, virtio-msg.md §4).
  *
  * Every chain is popped, used and pushed inside one call, so the device
- * keeps no pointer into driver memory across calls: what outlives a call
+ * keeps no pointer into queue memory across calls: what outlives a call
  * (side-queued packets, the tx copy) is device-private. Reset therefore
- * drops only device state.
+ * drops only device state, and revokes the OP_SHMEM offers (the only
+ * driver memory kept, held on the bus: vsock_shm.c). Services live in
+ * vsock_svc.c.
  */
 #include <tzshare/lib.h>
-#include <tzshare/vdev_vsock.h>
+
+#include "vsock_priv.h"
 
 /* Chains handled per EVENT_AVAIL before giving the driver its turn. */
 #define VSOCK_DEV_BUDGET 256u
@@ -177,7 +180,7 @@ static int send_pkt(void *ctx, const struct vsock_pkt *pkt)
 
 static void proto_notify(void *ctx, struct vsock_conn *c, enum vsock_event ev)
 {
-	/* Services poll their connections from the service hook. */
+	/* Services poll their connections (vdev_vsock_svc_run). */
 	(void)ctx;
 	(void)c;
 	(void)ev;
@@ -186,6 +189,7 @@ static void proto_notify(void *ctx, struct vsock_conn *c, enum vsock_event ev)
 static const struct vsock_proto_ops proto_ops = {
 	.send_pkt = send_pkt,
 	.notify = proto_notify,
+	.shmem = vdev_vsock_shm_rx,
 };
 
 /* One tx chain, already popped: copy, decode, hand to the proto. */
@@ -232,9 +236,7 @@ static void tx_one(struct vdev_vsock *v, const struct virtq_chain *ch)
 
 static void run_service(struct vdev_vsock *v)
 {
-	if (v->service) {
-		v->service(v, v->service_ctx);
-	}
+	vdev_vsock_svc_run(v);
 }
 
 /*
@@ -420,115 +422,4 @@ void vdev_vsock_transport_reset(struct vdev_vsock *v)
 	run_service(v);
 	v->event_pending = true;
 	event_process(v);
-}
-
-/* ---------------------------------------------------------------------- */
-/* Echo service                                                            */
-
-int vdev_vsock_echo_attach(struct vdev_vsock *v, struct vdev_vsock_echo *e,
-			   uint32_t port, uint16_t type)
-{
-	int rc = 0;
-
-	tzs_memset(e, 0, sizeof(*e));
-	rc = vsock_listen(&v->proto, port, type, VDEV_VSOCK_ECHO_CHILDREN,
-			  &e->listener);
-	if (rc) {
-		return rc;
-	}
-	e->type = type;
-	v->service = vdev_vsock_echo_service;
-	v->service_ctx = e;
-	return VSOCK_OK;
-}
-
-static void echo_accept(struct vdev_vsock *v, struct vdev_vsock_echo *e)
-{
-	struct vsock_conn *c = NULL;
-	uint32_t i = 0;
-
-	for (i = 0; i < VDEV_VSOCK_ECHO_CHILDREN; i++) {
-		if (e->child[i].c) {
-			continue;
-		}
-		if (vsock_accept(&v->proto, e->listener, &c) != VSOCK_OK) {
-			return;
-		}
-		e->child[i].c = c;
-		e->child[i].len = 0;
-		e->child[i].off = 0;
-	}
-}
-
-/* Send what is pending; true when nothing is left. */
-static bool echo_flush(struct vdev_vsock *v, struct vdev_vsock_echo *e,
-		       struct vdev_vsock_echo_child *ch)
-{
-	int rc = 0;
-
-	/*
-	 * A SEQPACKET message goes out whole or the proto resets the
-	 * connection (a half-sent message), so wait until the side queue can
-	 * take all of its packets.
-	 */
-	if (ch->len && e->type == VSOCK_TYPE_SEQPACKET &&
-	    VDEV_VSOCK_SIDEQ - v->sq_count <
-		    (ch->len + VDEV_VSOCK_RX_PAYLOAD_MAX - 1) /
-			    VDEV_VSOCK_RX_PAYLOAD_MAX) {
-		return false;
-	}
-	while (ch->off < ch->len) {
-		rc = vsock_send(&v->proto, ch->c, ch->buf + ch->off,
-				ch->len - ch->off);
-		if (rc == VSOCK_EAGAIN) {
-			return false;
-		}
-		if (rc < 0) {
-			/* EPIPE, EMSGSIZE: the echo cannot go back; drop. */
-			break;
-		}
-		ch->off += (uint32_t)rc;
-		e->echoed += (uint32_t)rc;
-	}
-	ch->len = 0;
-	ch->off = 0;
-	return true;
-}
-
-static void echo_child(struct vdev_vsock *v, struct vdev_vsock_echo *e,
-		       struct vdev_vsock_echo_child *ch)
-{
-	int rc = 0;
-
-	for (;;) {
-		if (!echo_flush(v, e, ch)) {
-			return;
-		}
-		rc = vsock_recv(&v->proto, ch->c, ch->buf, sizeof(ch->buf),
-				&ch->flags);
-		if (rc > 0) {
-			ch->len = (uint32_t)rc;
-			continue;
-		}
-		if (rc == VSOCK_EAGAIN || rc == VSOCK_ENOTCONN) {
-			return;
-		}
-		/* End of stream or closed: release the slot. */
-		vsock_close(&v->proto, ch->c, v->now_ms);
-		ch->c = NULL;
-		return;
-	}
-}
-
-void vdev_vsock_echo_service(struct vdev_vsock *v, void *ctx)
-{
-	struct vdev_vsock_echo *e = ctx;
-	uint32_t i = 0;
-
-	echo_accept(v, e);
-	for (i = 0; i < VDEV_VSOCK_ECHO_CHILDREN; i++) {
-		if (e->child[i].c) {
-			echo_child(v, e, &e->child[i]);
-		}
-	}
 }

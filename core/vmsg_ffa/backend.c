@@ -127,6 +127,7 @@ void vmsg_ffa_backend_init(struct vmsg_ffa_backend *be,
 	be->devt_bus.emit_event = vmsg_ffa_be_emit;
 	be->devt_bus.mem_hold = vmsg_ffa_be_mem_hold;
 	be->devt_bus.mem_release = vmsg_ffa_be_mem_release;
+	be->devt_bus.mem_info = vmsg_ffa_be_mem_info;
 }
 
 int vmsg_ffa_backend_add(struct vmsg_ffa_backend *be, uint16_t dev_num,

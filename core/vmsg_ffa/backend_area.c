@@ -10,7 +10,8 @@
  *                  The mapping stays until the area is let go (mapping is
  *                  expensive: architecture.md §6).
  *   hold/release   a device queue holds the area of each of its rings from
- *                  SET_VQUEUE until the queue is dropped (users).
+ *                  SET_VQUEUE until the queue is dropped (users); the vsock
+ *                  device holds the range of each live OP_SHMEM offer.
  *   AREA_UNSHARE   unknown id: ERROR. users == 0: unmap, OK. Otherwise
  *                  BUSY and unshare_pending: existing holders keep
  *                  translating, new holds are refused, and the last
@@ -93,6 +94,7 @@ void vmsg_ffa_be_area_share(struct vmsg_ffa_backend *be, const struct vmsg *req,
 	a->used = true;
 	a->id = q->area_id;
 	a->handle = q->handle;
+	a->tag = q->tag;
 	a->page_count = q->page_count;
 	a->attrs = q->attrs;
 	a->va = va;
@@ -170,6 +172,23 @@ uint8_t *vmsg_ffa_be_translate(void *ctx, uint64_t addr, uint64_t len,
 			       bool write)
 {
 	return vmsg_ffa_backend_translate(ctx, addr, len, write);
+}
+
+bool vmsg_ffa_be_mem_info(void *ctx, uint64_t addr, uint64_t len,
+			  struct vmsg_devt_mem_info *info)
+{
+	uint64_t off = 0;
+	struct vmsg_ffa_area *a = resolve(ctx, addr, len, &off);
+
+	if (!a) {
+		return false;
+	}
+	info->handle = a->handle;
+	info->tag = a->tag;
+	info->attrs = a->attrs;
+	info->writable = a->writable;
+	info->releasing = a->unshare_pending;
+	return true;
 }
 
 bool vmsg_ffa_be_mem_hold(void *ctx, uint64_t addr, uint64_t len)

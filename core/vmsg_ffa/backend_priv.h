@@ -18,6 +18,8 @@ void vmsg_ffa_be_area_unshare(struct vmsg_ffa_backend *be,
 void vmsg_ffa_be_areas_release_all(struct vmsg_ffa_backend *be);
 uint8_t *vmsg_ffa_be_translate(void *ctx, uint64_t addr, uint64_t len,
 			       bool write);
+bool vmsg_ffa_be_mem_info(void *ctx, uint64_t addr, uint64_t len,
+			  struct vmsg_devt_mem_info *info);
 bool vmsg_ffa_be_mem_hold(void *ctx, uint64_t addr, uint64_t len);
 void vmsg_ffa_be_mem_release(void *ctx, uint64_t addr, uint64_t len);
 

@@ -24,7 +24,7 @@
 #include <tzshare/lib.h>
 #include <tzshare/vsock_conn.h>
 
-#define VSOCK_INT_MAX 0x7fffffffu
+#include "conn_priv.h"
 
 static uint32_t slot_index(const struct vsock_proto *p,
 			   const struct vsock_conn *c)
@@ -52,8 +52,8 @@ static bool valid_type(uint32_t type)
 }
 
 /** Emit @op on @c's tuple; every packet carries our credit. */
-static int emit(struct vsock_proto *p, struct vsock_conn *c, uint16_t op,
-		uint32_t flags, const uint8_t *data, uint32_t len)
+int vsock_emit(struct vsock_proto *p, struct vsock_conn *c, uint16_t op,
+	       uint32_t flags, const uint8_t *data, uint32_t len)
 {
 	struct vsock_pkt pkt = {
 		.src_cid = p->cid,
@@ -78,6 +78,10 @@ static int emit(struct vsock_proto *p, struct vsock_conn *c, uint16_t op,
 		return rc;
 	}
 	c->last_fwd_cnt = c->fwd_cnt;
+	c->last_buf_alloc = c->buf_alloc;
+	if (c->buf_alloc > c->rx_limit) {
+		c->rx_limit = c->buf_alloc;
+	}
 	if (op == VSOCK_OP_RW) {
 		c->tx_cnt += len;
 	}
@@ -157,9 +161,9 @@ static void do_close(struct vsock_proto *p, struct vsock_conn *c, int err)
 	notify(p, c, VSOCK_EV_RESET);
 }
 
-static void reset_conn(struct vsock_proto *p, struct vsock_conn *c, int err)
+void vsock_reset_conn(struct vsock_proto *p, struct vsock_conn *c, int err)
 {
-	emit(p, c, VSOCK_OP_RST, 0, NULL, 0);
+	vsock_emit(p, c, VSOCK_OP_RST, 0, NULL, 0);
 	do_close(p, c, err);
 }
 
@@ -167,10 +171,10 @@ static void reset_conn(struct vsock_proto *p, struct vsock_conn *c, int err)
 static void hostile(struct vsock_proto *p, struct vsock_conn *c)
 {
 	p->stats.rx_hostile++;
-	reset_conn(p, c, VSOCK_EPROTO);
+	vsock_reset_conn(p, c, VSOCK_EPROTO);
 }
 
-static bool has_readable(const struct vsock_conn *c)
+bool vsock_has_readable(const struct vsock_conn *c)
 {
 	if (c->type == VSOCK_TYPE_SEQPACKET) {
 		return c->msg_count > 0;
@@ -183,15 +187,15 @@ static bool has_readable(const struct vsock_conn *c)
  * nothing is left to read, reset and close (a partial SEQPACKET message can
  * never complete, so it does not count).
  */
-static void check_passive_close(struct vsock_proto *p, struct vsock_conn *c)
+void vsock_check_passive_close(struct vsock_proto *p, struct vsock_conn *c)
 {
 	if (c->state != VSOCK_ST_ESTABLISHED) {
 		return;
 	}
-	if (c->peer_shutdown != VSOCK_SHUTDOWN_BOTH || has_readable(c)) {
+	if (c->peer_shutdown != VSOCK_SHUTDOWN_BOTH || vsock_has_readable(c)) {
 		return;
 	}
-	reset_conn(p, c, 0);
+	vsock_reset_conn(p, c, 0);
 }
 
 static struct vsock_conn *lookup(struct vsock_proto *p,
@@ -240,14 +244,16 @@ static void rx_listen(struct vsock_proto *p, struct vsock_conn *l,
 	c->peer_cid = pkt->src_cid;
 	c->peer_port = pkt->src_port;
 	c->parent = (int32_t)slot_index(p, l);
-	c->buf_alloc = l->buf_alloc; /* SO_VM_SOCKETS_BUFFER_SIZE */
+	/* SO_VM_SOCKETS_BUFFER_SIZE; the peer hears it in RESPONSE. */
+	c->buf_alloc = l->buf_alloc;
+	c->rx_limit = l->buf_alloc;
 	c->accept_seq = p->accept_seq++;
 	l->pending++;
 	if (vsock_credit_peer_update(c, pkt->buf_alloc, pkt->fwd_cnt)) {
 		hostile(p, c);
 		return;
 	}
-	if (emit(p, c, VSOCK_OP_RESPONSE, 0, NULL, 0)) {
+	if (vsock_emit(p, c, VSOCK_OP_RESPONSE, 0, NULL, 0)) {
 		free_slot(p, c);
 		return;
 	}
@@ -265,6 +271,10 @@ static void rx_syn_sent(struct vsock_proto *p, struct vsock_conn *c,
 		}
 		c->state = VSOCK_ST_ESTABLISHED;
 		c->has_deadline = false;
+		/* The size changed after REQUEST went out: tell the peer. */
+		if (c->buf_alloc != c->last_buf_alloc) {
+			vsock_emit(p, c, VSOCK_OP_CREDIT_UPDATE, 0, NULL, 0);
+		}
 		notify(p, c, VSOCK_EV_CONNECTED);
 		return;
 	case VSOCK_OP_RST:
@@ -273,7 +283,7 @@ static void rx_syn_sent(struct vsock_proto *p, struct vsock_conn *c,
 	default:
 		/* Linux: anything else while connecting is EPROTO + RST. */
 		p->stats.rx_dropped++;
-		reset_conn(p, c, VSOCK_EPROTO);
+		vsock_reset_conn(p, c, VSOCK_EPROTO);
 		return;
 	}
 }
@@ -318,7 +328,7 @@ static void rx_shutdown(struct vsock_proto *p, struct vsock_conn *c,
 	}
 	c->peer_shutdown |= added;
 	notify(p, c, VSOCK_EV_PEER_SHUTDOWN);
-	check_passive_close(p, c);
+	vsock_check_passive_close(p, c);
 }
 
 /*
@@ -379,7 +389,7 @@ static void rx_established(struct vsock_proto *p, struct vsock_conn *c,
 		 * even below the usual threshold.
 		 */
 		c->peer_blocked = true;
-		emit(p, c, VSOCK_OP_CREDIT_UPDATE, 0, NULL, 0);
+		vsock_emit(p, c, VSOCK_OP_CREDIT_UPDATE, 0, NULL, 0);
 		return;
 	case VSOCK_OP_SHUTDOWN:
 		rx_shutdown(p, c, pkt);
@@ -450,13 +460,29 @@ void vsock_proto_tick(struct vsock_proto *p, uint64_t now_ms)
 			continue;
 		}
 		if (c->state == VSOCK_ST_SYN_SENT) {
-			reset_conn(p, c, VSOCK_ETIMEDOUT);
+			vsock_reset_conn(p, c, VSOCK_ETIMEDOUT);
 		} else if (c->state == VSOCK_ST_CLOSING) {
-			reset_conn(p, c, 0);
+			vsock_reset_conn(p, c, 0);
 		} else {
 			c->has_deadline = false;
 		}
 	}
+}
+
+bool vsock_proto_next_deadline(const struct vsock_proto *p, uint64_t *when_ms)
+{
+	bool any = false;
+	uint32_t i = 0;
+
+	for (i = 0; i < p->conn_count; i++) {
+		const struct vsock_conn *c = &p->conns[i];
+
+		if (c->has_deadline && (!any || c->deadline_ms < *when_ms)) {
+			*when_ms = c->deadline_ms;
+			any = true;
+		}
+	}
+	return any;
 }
 
 /**
@@ -501,6 +527,7 @@ int vsock_proto_init(struct vsock_proto *p, uint64_t cid,
 	p->rx_mem = rx_mem;
 	p->rx_len = rx_len;
 	p->max_pkt_len = VSOCK_MAX_PKT_LEN;
+	p->connect_timeout_ms = VSOCK_CONNECT_TIMEOUT_MS;
 	p->next_port = VSOCK_EPHEMERAL_FIRST;
 	for (i = 0; i < conn_count; i++) {
 		init_slot(p, &conns[i]);
@@ -588,8 +615,8 @@ int vsock_connect(struct vsock_proto *p, uint32_t local_port, uint64_t peer_cid,
 	c->peer_cid = peer_cid;
 	c->peer_port = peer_port;
 	c->has_deadline = true;
-	c->deadline_ms = now_ms + VSOCK_CONNECT_TIMEOUT_MS;
-	rc = emit(p, c, VSOCK_OP_REQUEST, 0, NULL, 0);
+	c->deadline_ms = now_ms + p->connect_timeout_ms;
+	rc = vsock_emit(p, c, VSOCK_OP_REQUEST, 0, NULL, 0);
 	if (rc) {
 		free_slot(p, c);
 		return rc;
@@ -626,6 +653,20 @@ int vsock_listen(struct vsock_proto *p, uint32_t port, uint16_t type,
 	return VSOCK_OK;
 }
 
+int vsock_set_backlog(struct vsock_conn *listener, uint32_t backlog)
+{
+	if (listener->state != VSOCK_ST_LISTEN || !backlog) {
+		return VSOCK_EINVAL;
+	}
+	listener->backlog = backlog;
+	return VSOCK_OK;
+}
+
+uint32_t vsock_conn_pending(const struct vsock_conn *listener)
+{
+	return listener->state == VSOCK_ST_LISTEN ? listener->pending : 0;
+}
+
 int vsock_accept(struct vsock_proto *p, struct vsock_conn *listener,
 		 struct vsock_conn **out)
 {
@@ -656,225 +697,6 @@ int vsock_accept(struct vsock_proto *p, struct vsock_conn *listener,
 	return VSOCK_OK;
 }
 
-static int send_check(const struct vsock_conn *c)
-{
-	switch (c->state) {
-	case VSOCK_ST_ESTABLISHED:
-		break;
-	case VSOCK_ST_SYN_SENT:
-		return VSOCK_ENOTCONN;
-	case VSOCK_ST_CLOSED:
-		return VSOCK_EPIPE;
-	default:
-		return VSOCK_EINVAL;
-	}
-	if ((c->local_shutdown & VSOCK_SHUTDOWN_SEND) ||
-	    (c->peer_shutdown & VSOCK_SHUTDOWN_RCV)) {
-		return VSOCK_EPIPE;
-	}
-	return VSOCK_OK;
-}
-
-/* Out of credit: ask once, and remember to say when it comes back. */
-static int blocked(struct vsock_proto *p, struct vsock_conn *c, int sent)
-{
-	c->want_writable = true;
-	if (!c->credit_req_sent &&
-	    !emit(p, c, VSOCK_OP_CREDIT_REQUEST, 0, NULL, 0)) {
-		c->credit_req_sent = true;
-	}
-	return sent ? sent : VSOCK_EAGAIN;
-}
-
-static int send_seqpacket(struct vsock_proto *p, struct vsock_conn *c,
-			  const uint8_t *buf, uint32_t len)
-{
-	uint32_t sent = 0;
-
-	if (len > c->peer_buf_alloc || len > VSOCK_INT_MAX) {
-		return VSOCK_EMSGSIZE;
-	}
-	/* Whole message or nothing, so a message never stalls half-sent. */
-	if (vsock_credit_tx_space(c) < len) {
-		return blocked(p, c, 0);
-	}
-	do {
-		uint32_t chunk = len - sent;
-		uint32_t flags = 0;
-		int rc = 0;
-
-		if (chunk > p->max_pkt_len) {
-			chunk = p->max_pkt_len;
-		}
-		if (sent + chunk == len) {
-			flags = VSOCK_SEQ_EOM | VSOCK_SEQ_EOR;
-		}
-		rc = emit(p, c, VSOCK_OP_RW, flags, buf + sent, chunk);
-		if (rc && !sent) {
-			return rc;
-		}
-		if (rc) {
-			/* The peer holds half a message: end the connection. */
-			reset_conn(p, c, VSOCK_EPROTO);
-			return VSOCK_EPROTO;
-		}
-		sent += chunk;
-	} while (sent < len);
-	return (int)sent;
-}
-
-int vsock_send(struct vsock_proto *p, struct vsock_conn *c, const void *buf,
-	       uint32_t len)
-{
-	const uint8_t *data = buf;
-	uint32_t sent = 0;
-	int rc = send_check(c);
-
-	if (rc) {
-		return rc;
-	}
-	if (c->type == VSOCK_TYPE_SEQPACKET) {
-		return send_seqpacket(p, c, data, len);
-	}
-	if (len > VSOCK_INT_MAX) {
-		len = VSOCK_INT_MAX;
-	}
-	while (sent < len) {
-		uint32_t chunk = vsock_credit_tx_space(c);
-
-		if (!chunk) {
-			return blocked(p, c, (int)sent);
-		}
-		if (chunk > len - sent) {
-			chunk = len - sent;
-		}
-		if (chunk > p->max_pkt_len) {
-			chunk = p->max_pkt_len;
-		}
-		rc = emit(p, c, VSOCK_OP_RW, 0, data + sent, chunk);
-		if (rc) {
-			return sent ? (int)sent : rc;
-		}
-		sent += chunk;
-	}
-	return (int)sent;
-}
-
-/* Nothing to read: end of stream, the connect error, or try later. */
-static int recv_empty(const struct vsock_conn *c)
-{
-	if (c->state == VSOCK_ST_CLOSED) {
-		return c->error;
-	}
-	if ((c->peer_shutdown & VSOCK_SHUTDOWN_SEND) ||
-	    (c->local_shutdown & VSOCK_SHUTDOWN_RCV)) {
-		return 0;
-	}
-	return VSOCK_EAGAIN;
-}
-
-static uint32_t recv_message(struct vsock_conn *c, uint8_t *buf, uint32_t len,
-			     uint32_t *msg_flags, bool peek)
-{
-	uint32_t msg_len = c->msg_end[c->msg_head] - c->fwd_cnt;
-	uint32_t copy = msg_len < len ? msg_len : len;
-
-	if (c->msg_eor[c->msg_head]) {
-		*msg_flags |= VSOCK_MSG_EOR;
-	}
-	if (copy < msg_len) {
-		*msg_flags |= VSOCK_MSG_TRUNC;
-	}
-	if (peek) {
-		vsock_credit_rx_peek(c, buf, copy);
-		return copy;
-	}
-	vsock_credit_rx_get(c, buf, copy);
-	vsock_credit_rx_get(c, NULL, msg_len - copy);
-	c->msg_head = (c->msg_head + 1) % VSOCK_SEQ_MAX_MSGS;
-	c->msg_count--;
-	return copy;
-}
-
-/* What can be read: 0 ready, else what vsock_recv() returns. */
-static int recv_check(const struct vsock_conn *c)
-{
-	if (c->state == VSOCK_ST_SYN_SENT) {
-		return VSOCK_ENOTCONN;
-	}
-	if (c->state != VSOCK_ST_ESTABLISHED && c->state != VSOCK_ST_CLOSED) {
-		return VSOCK_EINVAL;
-	}
-	if (!has_readable(c)) {
-		return recv_empty(c);
-	}
-	return VSOCK_OK;
-}
-
-static uint32_t stream_avail(const struct vsock_conn *c, uint32_t len)
-{
-	uint32_t n = vsock_credit_rx_used(c);
-
-	return n < len ? n : len;
-}
-
-int vsock_peek(struct vsock_proto *p, struct vsock_conn *c, void *buf,
-	       uint32_t len, uint32_t *msg_flags)
-{
-	uint32_t flags = 0;
-	uint32_t n = 0;
-	int rc = recv_check(c);
-
-	(void)p;
-	if (rc != VSOCK_OK) {
-		return rc;
-	}
-	if (len > VSOCK_INT_MAX) {
-		len = VSOCK_INT_MAX;
-	}
-	if (c->type == VSOCK_TYPE_SEQPACKET) {
-		n = recv_message(c, buf, len, &flags, true);
-	} else {
-		n = stream_avail(c, len);
-		vsock_credit_rx_peek(c, buf, n);
-	}
-	if (msg_flags) {
-		*msg_flags = flags;
-	}
-	return (int)n;
-}
-
-int vsock_recv(struct vsock_proto *p, struct vsock_conn *c, void *buf,
-	       uint32_t len, uint32_t *msg_flags)
-{
-	uint32_t flags = 0;
-	uint32_t n = 0;
-	int rc = recv_check(c);
-
-	if (rc != VSOCK_OK) {
-		return rc;
-	}
-	if (len > VSOCK_INT_MAX) {
-		len = VSOCK_INT_MAX;
-	}
-	if (c->type == VSOCK_TYPE_SEQPACKET) {
-		n = recv_message(c, buf, len, &flags, false);
-	} else {
-		n = stream_avail(c, len);
-		vsock_credit_rx_get(c, buf, n);
-	}
-	if (msg_flags) {
-		*msg_flags = flags;
-	}
-	if (c->state == VSOCK_ST_ESTABLISHED &&
-	    (c->peer_blocked || vsock_credit_update_due(c))) {
-		c->peer_blocked = false;
-		emit(p, c, VSOCK_OP_CREDIT_UPDATE, 0, NULL, 0);
-	}
-	check_passive_close(p, c);
-	return (int)n;
-}
-
 int vsock_send_shmem(struct vsock_proto *p, struct vsock_conn *c,
 		     const struct vsock_shmem *m)
 {
@@ -886,7 +708,7 @@ int vsock_send_shmem(struct vsock_proto *p, struct vsock_conn *c,
 	if (vsock_shmem_encode(m, buf, sizeof(buf)) != VSOCK_SHMEM_SIZE) {
 		return VSOCK_EINVAL;
 	}
-	return emit(p, c, VSOCK_OP_SHMEM, 0, buf, sizeof(buf));
+	return vsock_emit(p, c, VSOCK_OP_SHMEM, 0, buf, sizeof(buf));
 }
 
 int vsock_set_buf_size(struct vsock_proto *p, struct vsock_conn *c,
@@ -895,16 +717,13 @@ int vsock_set_buf_size(struct vsock_proto *p, struct vsock_conn *c,
 	if (size == 0) {
 		return VSOCK_EINVAL;
 	}
-	if (vsock_credit_rx_used(c) || c->msg_count) {
-		return VSOCK_EAGAIN;
+	if (size > c->rx_size) {
+		size = c->rx_size;
 	}
-	if (size > p->rx_len) {
-		size = p->rx_len;
-	}
+	/* Queued data stays put: the ring is rx_size, not buf_alloc. */
 	c->buf_alloc = size;
-	c->rx_off = 0;
-	if (c->state == VSOCK_ST_ESTABLISHED) {
-		emit(p, c, VSOCK_OP_CREDIT_UPDATE, 0, NULL, 0);
+	if (c->state == VSOCK_ST_ESTABLISHED && size != c->last_buf_alloc) {
+		vsock_emit(p, c, VSOCK_OP_CREDIT_UPDATE, 0, NULL, 0);
 	}
 	return (int)size;
 }
@@ -923,7 +742,7 @@ int vsock_shutdown(struct vsock_proto *p, struct vsock_conn *c, uint32_t how)
 	}
 	c->local_shutdown |= (uint8_t)how;
 	/* Sticky: every SHUTDOWN repeats all bits sent before. */
-	emit(p, c, VSOCK_OP_SHUTDOWN, c->local_shutdown, NULL, 0);
+	vsock_emit(p, c, VSOCK_OP_SHUTDOWN, c->local_shutdown, NULL, 0);
 	return VSOCK_OK;
 }
 
@@ -936,7 +755,7 @@ static void close_listener(struct vsock_proto *p, struct vsock_conn *l)
 		struct vsock_conn *c = &p->conns[i];
 
 		if (c->state != VSOCK_ST_FREE && c->parent == idx) {
-			emit(p, c, VSOCK_OP_RST, 0, NULL, 0);
+			vsock_emit(p, c, VSOCK_OP_RST, 0, NULL, 0);
 			free_slot(p, c);
 		}
 	}
@@ -950,7 +769,7 @@ void vsock_close(struct vsock_proto *p, struct vsock_conn *c, uint64_t now_ms)
 		close_listener(p, c);
 		return;
 	case VSOCK_ST_SYN_SENT:
-		emit(p, c, VSOCK_OP_RST, 0, NULL, 0);
+		vsock_emit(p, c, VSOCK_OP_RST, 0, NULL, 0);
 		free_slot(p, c);
 		return;
 	case VSOCK_ST_ESTABLISHED:
@@ -960,14 +779,14 @@ void vsock_close(struct vsock_proto *p, struct vsock_conn *c, uint64_t now_ms)
 		 * waits only for our RST (Linux would wait out the timeout).
 		 */
 		if (c->peer_shutdown == VSOCK_SHUTDOWN_BOTH) {
-			reset_conn(p, c, 0);
+			vsock_reset_conn(p, c, 0);
 			return;
 		}
 		/* Linux virtio_transport_close: SHUTDOWN(both), wait for RST. */
 		if (c->local_shutdown != VSOCK_SHUTDOWN_BOTH) {
 			c->local_shutdown = VSOCK_SHUTDOWN_BOTH;
-			emit(p, c, VSOCK_OP_SHUTDOWN, VSOCK_SHUTDOWN_BOTH, NULL,
-			     0);
+			vsock_emit(p, c, VSOCK_OP_SHUTDOWN, VSOCK_SHUTDOWN_BOTH,
+				   NULL, 0);
 		}
 		c->state = VSOCK_ST_CLOSING;
 		c->has_deadline = true;
@@ -999,7 +818,33 @@ uint32_t vsock_conn_rx_avail(const struct vsock_conn *c)
 	return vsock_credit_rx_used(c);
 }
 
+uint32_t vsock_conn_next_len(const struct vsock_conn *c)
+{
+	if (c->type != VSOCK_TYPE_SEQPACKET) {
+		return vsock_credit_rx_used(c);
+	}
+	if (!c->msg_count) {
+		return 0;
+	}
+	return c->msg_end[c->msg_head] - c->fwd_cnt;
+}
+
 uint32_t vsock_conn_local_port(const struct vsock_conn *c)
 {
 	return c->local_port;
+}
+
+uint64_t vsock_conn_peer_cid(const struct vsock_conn *c)
+{
+	return c->peer_cid;
+}
+
+uint32_t vsock_conn_peer_port(const struct vsock_conn *c)
+{
+	return c->peer_port;
+}
+
+uint32_t vsock_conn_peer_shutdown(const struct vsock_conn *c)
+{
+	return c->peer_shutdown;
 }

@@ -9,8 +9,9 @@
  * long as a difference stays below 2^32, which buf_alloc guarantees for an
  * honest peer and the checks below enforce for a hostile one.
  *
- * The receive buffer is a byte ring of buf_alloc bytes: the byte numbered
- * fwd_cnt sits at rx_off, and rx_cnt - fwd_cnt bytes follow it.
+ * The receive buffer is a byte ring of rx_size bytes (the whole slot
+ * buffer, whatever buf_alloc says, so that resizing never moves data): the
+ * byte numbered fwd_cnt sits at rx_off, and rx_cnt - fwd_cnt bytes follow.
  */
 #include <tzshare/lib.h>
 #include <tzshare/vsock_conn.h>
@@ -20,7 +21,10 @@ void vsock_credit_init(struct vsock_conn *c, uint8_t *rx_buf,
 		       uint32_t buf_alloc)
 {
 	c->rx_buf = rx_buf;
+	c->rx_size = buf_alloc;
 	c->buf_alloc = buf_alloc;
+	c->rx_limit = buf_alloc;
+	c->last_buf_alloc = 0;
 	c->rx_cnt = 0;
 	c->fwd_cnt = 0;
 	c->last_fwd_cnt = 0;
@@ -76,15 +80,19 @@ uint32_t vsock_credit_rx_used(const struct vsock_conn *c)
 	return c->rx_cnt - c->fwd_cnt;
 }
 
-/** Linux rule: a packet must fit in buf_alloc minus what is queued. */
+/**
+ * Linux rule: a packet must fit in buf_alloc minus what is queued. The
+ * buf_alloc is the largest we advertised: a peer that has not yet heard
+ * of a shrink sends by the old one.
+ */
 bool vsock_credit_rx_fits(const struct vsock_conn *c, uint32_t len)
 {
 	uint32_t used = vsock_credit_rx_used(c);
 
-	if (NEVER(used > c->buf_alloc)) {
+	if (NEVER(used > c->rx_limit || c->rx_limit > c->rx_size)) {
 		return false;
 	}
-	return len <= c->buf_alloc - used;
+	return len <= c->rx_limit - used;
 }
 
 void vsock_credit_rx_put(struct vsock_conn *c, const uint8_t *data,
@@ -98,10 +106,10 @@ void vsock_credit_rx_put(struct vsock_conn *c, const uint8_t *data,
 	if (len == 0) {
 		return;
 	}
-	if (pos >= c->buf_alloc) {
-		pos -= c->buf_alloc;
+	if (pos >= c->rx_size) {
+		pos -= c->rx_size;
 	}
-	first = c->buf_alloc - (uint32_t)pos;
+	first = c->rx_size - (uint32_t)pos;
 	if (first > len) {
 		first = len;
 	}
@@ -110,22 +118,27 @@ void vsock_credit_rx_put(struct vsock_conn *c, const uint8_t *data,
 	c->rx_cnt += len;
 }
 
-void vsock_credit_rx_peek(const struct vsock_conn *c, uint8_t *buf,
-			  uint32_t len)
+void vsock_credit_rx_peek(const struct vsock_conn *c, uint32_t off,
+			  uint8_t *buf, uint32_t len)
 {
-	uint32_t first = c->buf_alloc - c->rx_off;
+	uint64_t pos = (uint64_t)c->rx_off + off;
+	uint32_t first = 0;
 
-	CHECK(len <= vsock_credit_rx_used(c));
+	CHECK((uint64_t)off + len <= vsock_credit_rx_used(c));
+	if (pos >= c->rx_size) {
+		pos -= c->rx_size;
+	}
+	first = c->rx_size - (uint32_t)pos;
 	if (first > len) {
 		first = len;
 	}
-	tzs_memcpy(buf, c->rx_buf + c->rx_off, first);
+	tzs_memcpy(buf, c->rx_buf + pos, first);
 	tzs_memcpy(buf + first, c->rx_buf, len - first);
 }
 
 void vsock_credit_rx_get(struct vsock_conn *c, uint8_t *buf, uint32_t len)
 {
-	uint32_t first = c->buf_alloc - c->rx_off;
+	uint32_t first = c->rx_size - c->rx_off;
 
 	CHECK(len <= vsock_credit_rx_used(c));
 	if (first > len) {
@@ -136,8 +149,8 @@ void vsock_credit_rx_get(struct vsock_conn *c, uint8_t *buf, uint32_t len)
 		tzs_memcpy(buf + first, c->rx_buf, len - first);
 	}
 	c->rx_off += len;
-	if (c->rx_off >= c->buf_alloc) {
-		c->rx_off -= c->buf_alloc;
+	if (c->rx_off >= c->rx_size) {
+		c->rx_off -= c->rx_size;
 	}
 	c->fwd_cnt += len;
 }
@@ -152,11 +165,16 @@ bool vsock_credit_update_due(const struct vsock_conn *c)
 {
 	uint32_t half = c->buf_alloc / 2 + (c->buf_alloc & 1);
 	uint32_t seen_used = c->rx_cnt - c->last_fwd_cnt;
+	uint32_t used = vsock_credit_rx_used(c);
 	uint32_t seen_free = 0;
-	uint32_t real_free = c->buf_alloc - vsock_credit_rx_used(c);
+	uint32_t real_free = 0;
 
 	if (c->last_fwd_cnt == c->fwd_cnt) {
 		return false;
+	}
+	/* After a shrink more than buf_alloc may be queued. */
+	if (used < c->buf_alloc) {
+		real_free = c->buf_alloc - used;
 	}
 	if (seen_used < c->buf_alloc) {
 		seen_free = c->buf_alloc - seen_used;

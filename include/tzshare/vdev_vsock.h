@@ -23,10 +23,18 @@
  * (VDEV_VSOCK_TX_RESERVE), so tx chains wait in their ring instead of
  * replies being lost; rx is always processed (virtio-msg.md §4).
  *
+ * Services: the secure side runs a small table of services
+ * (struct vdev_vsock_service), each listening on (port, type) and owning
+ * the connections the device accepted for it. OP_SHMEM (architecture.md
+ * §3) on a service's connection is validated by the device against the
+ * area it names, held on the bus and handed to the service as a device
+ * pointer (struct vdev_vsock_offer); docs/virtio-msg.md "vsock shared
+ * memory (device side)" lists the checks.
+ *
  * Sizes: the driver may send RW payloads up to VDEV_VSOCK_PAYLOAD_MAX; the
  * device sends at most VDEV_VSOCK_RX_PAYLOAD_MAX per packet. struct
  * vdev_vsock holds a VDEV_VSOCK_RX_LEN receive buffer per connection slot
- * (several MiB): allocate it on the heap.
+ * (several MiB): allocate it on the heap or statically.
  */
 #ifndef TZSHARE_VDEV_VSOCK_H
 #define TZSHARE_VDEV_VSOCK_H
@@ -54,8 +62,8 @@
 #define VDEV_VSOCK_SIDEQ 16u
 /* Side-queue slots one tx packet may need (RESPONSE/RST, credit, echo). */
 #define VDEV_VSOCK_TX_RESERVE 4u
-/* Connection slots of the secure side: 64 echo children, listeners, and
- * connections closing. */
+/* Connection slots of the secure side: 64 echo children, listeners, the
+ * other services' connections, connections closing. */
 #define VDEV_VSOCK_CONNS 80u
 #define VDEV_VSOCK_RX_LEN 65536u /* per-connection receive buffer */
 #define VDEV_VSOCK_DEFAULT_CID 3u
@@ -64,10 +72,93 @@
 	((1ull << VIRTIO_F_VERSION_1) | (1ull << VIRTIO_F_EVENT_IDX) | \
 	 (1ull << VSOCK_F_STREAM) | (1ull << VSOCK_F_SEQPACKET))
 
+/* Ports of the secure services (STREAM). */
+#define VDEV_VSOCK_PORT_ECHO 5000u
+#define VDEV_VSOCK_PORT_READER 5001u
+#define VDEV_VSOCK_PORT_TRANSFORM 5002u
+#define VDEV_VSOCK_PORT_SINK 5003u
+#define VDEV_VSOCK_PORT_SINK_SUM 5004u
+
+#define VDEV_VSOCK_SERVICES 8u /* services one device runs */
+#define VDEV_VSOCK_SHM_OFFERS 8u /* live offers per connection */
+#define VDEV_VSOCK_SHM_SIZE_MAX (128u << 20) /* largest offer, bytes */
+
 struct vdev_vsock;
 
-/* Called after each batch of packets from the driver (and rx refills). */
-typedef void (*vdev_vsock_service_fn)(struct vdev_vsock *v, void *ctx);
+/* A live OP_SHMEM offer, as the device accepted it. */
+struct vdev_vsock_offer {
+	struct vsock_shmem desc; /* as offered (subop OFFER) */
+	uint8_t *mem; /* device pointer to desc.size bytes of driver memory */
+	bool writable; /* desc.flags has VSOCK_SHMEM_F_WRITABLE */
+};
+
+/*
+ * What a service does. Every callback gets the service's ctx and runs in
+ * the device's context (one call at a time); none may close @c (use
+ * vdev_vsock_conn_close() from @ready only).
+ * @accepted: optional; @c is now the service's (0), or negative to refuse
+ *	it (the device closes it).
+ * @ready: after each packet from the driver, rx refills and ticks, for
+ *	each connection the service owns: read, send, retry what waited for
+ *	credit. May call vdev_vsock_conn_close().
+ * @offer: optional (no offer callback: every OFFER is rejected); a
+ *	validated offer on @c, memory held until @revoke. 0 takes it, a
+ *	negative value rejects it (OFFER_REJECT). May send on @c.
+ * @revoke: optional; the offer ends (REVOKE, the connection closing, a
+ *	reset): stop using o->mem before returning.
+ * @closed: optional; @c left the service (peer reset or close, reset,
+ *	vdev_vsock_conn_close()): forget it. Its offers were revoked first.
+ */
+struct vdev_vsock_service_ops {
+	int (*accepted)(struct vdev_vsock *v, void *ctx, struct vsock_conn *c);
+	void (*ready)(struct vdev_vsock *v, void *ctx, struct vsock_conn *c);
+	int (*offer)(struct vdev_vsock *v, void *ctx, struct vsock_conn *c,
+		     const struct vdev_vsock_offer *o);
+	void (*revoke)(struct vdev_vsock *v, void *ctx, struct vsock_conn *c,
+		       const struct vdev_vsock_offer *o);
+	void (*closed)(struct vdev_vsock *v, void *ctx, struct vsock_conn *c);
+};
+
+/* One service: the caller fills the first block, the device the rest. */
+struct vdev_vsock_service {
+	uint32_t port;
+	uint16_t type; /* VSOCK_TYPE_* */
+	uint32_t max_conns; /* connections it owns at once (>= 1) */
+	const struct vdev_vsock_service_ops *ops;
+	void *ctx;
+	struct vsock_conn *listener;
+	uint32_t conns; /* connections it owns now */
+};
+
+/* Rejected OFFERs by reason, in the order the device checks them. */
+struct vdev_vsock_shm_stats {
+	uint64_t offers; /* accepted */
+	uint64_t rejects; /* OFFER_REJECT sent, every reason */
+	uint64_t revokes; /* REVOKE_DONE sent */
+	uint64_t auto_revoked; /* revoked by close or reset, no reply */
+	uint64_t revoke_unknown; /* REVOKE naming no live offer */
+	uint64_t bad_subop; /* REVOKE_DONE / OFFER_REJECT from the driver */
+	uint64_t reply_lost; /* reply the side queue refused (see .c) */
+	uint64_t no_service; /* no service owns the conn / takes offers */
+	uint64_t dup_id; /* offer_id already live on the connection */
+	uint64_t limit; /* VDEV_VSOCK_SHM_OFFERS live on the connection */
+	uint64_t bad_flags; /* flag bits beyond VSOCK_SHMEM_F_MASK */
+	uint64_t empty; /* size 0 */
+	uint64_t too_big; /* size > VDEV_VSOCK_SHM_SIZE_MAX */
+	uint64_t no_mem_info; /* the bus cannot describe its memory */
+	uint64_t bad_range; /* not inside one mapped area */
+	uint64_t releasing; /* the area's unshare is pending */
+	uint64_t bad_handle; /* ffa_handle is not the area's */
+	uint64_t bad_kind; /* kind does not match the area's share type */
+	uint64_t bad_tag; /* SEND_SECURE: tag 0 or not the area's */
+	uint64_t not_writable; /* WRITABLE asked of a read-only area */
+	uint64_t refused; /* the service's offer callback said no */
+};
+
+struct vdev_vsock_offer_slot {
+	bool used;
+	struct vdev_vsock_offer o;
+};
 
 struct vdev_vsock_sideq_ent {
 	uint32_t len; /* header + payload bytes in pkt */
@@ -82,8 +173,11 @@ struct vdev_vsock {
 	struct vsock_conn conns[VDEV_VSOCK_CONNS];
 	uint8_t rx_mem[VDEV_VSOCK_CONNS * VDEV_VSOCK_RX_LEN];
 	bool event_pending; /* TRANSPORT_RESET waits for an event buffer */
-	vdev_vsock_service_fn service;
-	void *service_ctx;
+	struct vdev_vsock_service *services[VDEV_VSOCK_SERVICES];
+	uint8_t owner[VDEV_VSOCK_CONNS]; /* service index + 1; 0: none */
+	struct vdev_vsock_offer_slot offers[VDEV_VSOCK_CONNS]
+					   [VDEV_VSOCK_SHM_OFFERS];
+	struct vdev_vsock_shm_stats shm_stats;
 	/* Side queue of encoded packets, FIFO. */
 	uint32_t sq_head, sq_count;
 	struct vdev_vsock_sideq_ent sq[VDEV_VSOCK_SIDEQ];
@@ -120,14 +214,29 @@ void vdev_vsock_transport_reset(struct vdev_vsock *v);
 void vdev_vsock_flush(struct vdev_vsock *v);
 
 /**
+ * Register @s (caller storage, kept until the device goes away): listen on
+ * (s->port, s->type) with a backlog of s->max_conns. VSOCK_EINVAL for
+ * missing ops or max_conns 0, VSOCK_ENOBUFS when VDEV_VSOCK_SERVICES are
+ * registered, else vsock_listen()'s error.
+ */
+int vdev_vsock_service_add(struct vdev_vsock *v, struct vdev_vsock_service *s);
+
+/**
+ * A service ends connection @c it owns: its live offers are revoked
+ * (revoke callback, hold released, no reply), closed() runs, then
+ * vsock_close(). @c is invalid afterwards.
+ */
+void vdev_vsock_conn_close(struct vdev_vsock *v, struct vsock_conn *c);
+
+/**
  * Echo service on the secure side: listens on (@port, @type) and sends
  * back what each accepted connection receives. Install with
- * vdev_vsock_echo_attach(); it runs as the device's service hook. It
- * serves VDEV_VSOCK_ECHO_CHILDREN connections at once (as many more may
- * wait in the listen backlog).
+ * vdev_vsock_echo_attach() (core/vdev/vsock_echo.c). It serves
+ * VDEV_VSOCK_ECHO_CHILDREN connections at once.
  */
 #define VDEV_VSOCK_ECHO_CHILDREN 64u
 struct vdev_vsock_echo {
+	struct vdev_vsock_service svc;
 	struct vsock_conn *listener;
 	uint16_t type;
 	struct vdev_vsock_echo_child {
@@ -141,6 +250,93 @@ struct vdev_vsock_echo {
 
 int vdev_vsock_echo_attach(struct vdev_vsock *v, struct vdev_vsock_echo *e,
 			   uint32_t port, uint16_t type);
-void vdev_vsock_echo_service(struct vdev_vsock *v, void *ctx);
+
+/**
+ * Shared-memory services (STREAM): on OFFER they copy the buffer out in
+ * chunks (nothing they decide on is read twice) and answer on the
+ * connection with a record of VDEV_VSOCK_SHM_RECORD bytes:
+ *   0 offer_id le64, 8 size le64, 16 fnv32 le32, 20 kind le32
+ * fnv32 = 32-bit FNV-1a (offset basis 0x811c9dc5, prime 0x01000193) over
+ * the buffer's bytes. They are done with the memory when the offer
+ * callback returns, so REVOKE is simply acknowledged. Records that find no
+ * credit wait (VDEV_VSOCK_SHM_OFFERS per connection; an offer beyond that
+ * is refused) and go out on the next ready call. @log (optional) gets one
+ * line per offer, e.g.
+ *   shmem reader: offer 1 SHARE 4096 bytes: "Hello World!"
+ * with the buffer's leading text up to the first NUL (at most
+ * VDEV_VSOCK_SHM_LOG_TEXT bytes; '"', '\' and bytes outside 0x20..0x7e
+ * escaped as \", \\, \xNN).
+ *
+ * reader (core/vdev/shm_reader.c): reads SHARE / LEND / SEND_SECURE
+ * offers, read-only or writable.
+ * transform (core/vdev/shm_transform.c): uppercases the ASCII letters of
+ * a WRITABLE offer in place (the whole buffer) and answers with the record
+ * of the result; a read-only offer is refused (OFFER_REJECT).
+ */
+#define VDEV_VSOCK_SHM_RECORD 24u
+#define VDEV_VSOCK_SHM_SVC_CONNS 4u
+#define VDEV_VSOCK_SHM_LOG_TEXT 64u
+#define VDEV_VSOCK_SHM_CHUNK 256u
+#define VDEV_VSOCK_SHM_LINE 384u
+
+typedef void (*vdev_vsock_log_fn)(void *ctx, const char *line);
+
+struct vdev_vsock_shm_svc {
+	struct vdev_vsock_service svc;
+	const char *name; /* "reader", "transform": for the log */
+	vdev_vsock_log_fn log;
+	void *log_ctx;
+	struct vdev_vsock_shm_conn {
+		struct vsock_conn *c;
+		uint32_t head, count; /* records waiting for credit */
+		uint32_t off; /* bytes of the head record sent */
+		uint8_t rec[VDEV_VSOCK_SHM_OFFERS][VDEV_VSOCK_SHM_RECORD];
+	} conn[VDEV_VSOCK_SHM_SVC_CONNS];
+	uint8_t chunk[VDEV_VSOCK_SHM_CHUNK]; /* copy of the buffer */
+	char line[VDEV_VSOCK_SHM_LINE];
+	uint64_t offers; /* offers handled */
+	uint64_t bytes; /* buffer bytes read */
+	uint64_t records; /* records sent whole */
+};
+
+int vdev_vsock_reader_attach(struct vdev_vsock *v, struct vdev_vsock_shm_svc *s,
+			     uint32_t port, vdev_vsock_log_fn log,
+			     void *log_ctx);
+int vdev_vsock_transform_attach(struct vdev_vsock *v,
+				struct vdev_vsock_shm_svc *s, uint32_t port,
+				vdev_vsock_log_fn log, void *log_ctx);
+
+/*
+ * Sink services (core/vdev/vsock_sink.c), STREAM: frames of an le64 length
+ * then that many bytes, each answered with a VDEV_VSOCK_SHM_RECORD record
+ * (offer_id 0, size = frame length, fnv32 over the frame when @checksum
+ * else 0, kind VDEV_VSOCK_SINK_KIND). The copy path of the benchmarks.
+ */
+#define VDEV_VSOCK_SINK_CONNS 4u
+#define VDEV_VSOCK_SINK_KIND 0xFFFFFFFFu
+
+struct vdev_vsock_sink {
+	struct vdev_vsock_service svc;
+	bool checksum;
+	struct vdev_vsock_sink_conn {
+		struct vsock_conn *c;
+		uint8_t hdr[8];
+		uint32_t hdr_got;
+		uint64_t frame_len, left;
+		uint32_t fnv;
+		uint8_t rec[VDEV_VSOCK_SHM_RECORD];
+		uint32_t rec_len, rec_off;
+	} conn[VDEV_VSOCK_SINK_CONNS];
+	uint8_t buf[4096];
+	uint64_t bytes;
+	uint64_t frames;
+};
+
+int vdev_vsock_sink_attach(struct vdev_vsock *v, struct vdev_vsock_sink *s,
+			   uint32_t port, bool checksum);
+
+/* 32-bit FNV-1a: continue @h (start with VDEV_VSOCK_FNV32_INIT). */
+#define VDEV_VSOCK_FNV32_INIT 0x811c9dc5u
+uint32_t vdev_vsock_fnv32(uint32_t h, const uint8_t *p, uint32_t n);
 
 #endif /* TZSHARE_VDEV_VSOCK_H */

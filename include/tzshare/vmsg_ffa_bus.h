@@ -93,10 +93,11 @@ struct vmsg_ffa_area {
 	bool writable; /* the device may write (translate(.., write)) */
 	uint16_t id;
 	uint64_t handle;
+	uint64_t tag; /* FF-A tag from AREA_SHARE */
 	uint32_t page_count;
 	uint32_t attrs;
 	uint8_t *va;
-	uint32_t users; /* ring holds by live queues */
+	uint32_t users; /* holds: live queues' rings, vsock offers */
 };
 
 struct vmsg_ffa_backend {

@@ -98,11 +98,25 @@ struct vmsg_device {
  *	AREA_UNSHARE with BUSY meanwhile). Returns false when the range is
  *	not memory the bus can hold (unknown area, unshare pending): the
  *	transport then refuses the queue.
+ * @mem_info: what the bus knows about the memory [addr, addr + len) lies
+ *	in (struct vmsg_devt_mem_info). Returns false when the range is not
+ *	inside one mapped area (unknown area, outside it, overflowing). Used
+ *	by devices that accept memory from the driver (vsock OP_SHMEM).
  */
+struct vmsg_devt_mem_info {
+	uint64_t handle; /* FF-A handle the area was shared with */
+	uint64_t tag; /* FF-A tag of the share (0: none) */
+	uint32_t attrs; /* VMSG_AREA_ATTR_* as shared (bits 1:0: type) */
+	bool writable; /* the device may write it */
+	bool releasing; /* unshare pending: no new holds */
+};
+
 struct vmsg_devt_bus_ops {
 	void (*emit_event)(void *bus_ctx, const struct vmsg *ev);
 	bool (*mem_hold)(void *bus_ctx, uint64_t addr, uint64_t len);
 	void (*mem_release)(void *bus_ctx, uint64_t addr, uint64_t len);
+	bool (*mem_info)(void *bus_ctx, uint64_t addr, uint64_t len,
+			 struct vmsg_devt_mem_info *info);
 };
 
 /** One queue of the device transport. */

@@ -123,7 +123,15 @@ struct vsock_conn {
 
 	/* Receive side: our buffer and counters (free-running u32). */
 	uint8_t *rx_buf;
-	uint32_t buf_alloc; /* advertised receive space */
+	uint32_t rx_size; /* ring length: the slot's whole buffer */
+	uint32_t buf_alloc; /* advertised receive space (<= rx_size) */
+	/*
+	 * Largest buf_alloc we ever sent on this connection: after a shrink
+	 * the peer may still fill what it heard before, so that is the
+	 * limit a credit violation is judged by.
+	 */
+	uint32_t rx_limit;
+	uint32_t last_buf_alloc; /* buf_alloc in our last packet */
 	uint32_t rx_cnt; /* bytes received */
 	uint32_t fwd_cnt; /* bytes consumed by the socket */
 	uint32_t last_fwd_cnt; /* fwd_cnt the peer last heard of */
@@ -172,6 +180,7 @@ struct vsock_proto {
 	uint8_t *rx_mem; /* slot i's receive buffer at i * rx_len */
 	uint32_t rx_len;
 	uint32_t max_pkt_len; /* largest RW payload we emit */
+	uint32_t connect_timeout_ms; /* for the next vsock_connect() */
 	uint32_t next_port; /* next ephemeral port to try */
 	uint32_t accept_seq;
 	struct vsock_stats stats;
@@ -195,13 +204,19 @@ void vsock_proto_rx(struct vsock_proto *p, const struct vsock_pkt *pkt,
 /* Run connect and close timeouts that expired at @now_ms. */
 void vsock_proto_tick(struct vsock_proto *p, uint64_t now_ms);
 
+/*
+ * Earliest pending connect or close deadline in *@when_ms; false when none
+ * (nothing for vsock_proto_tick() to do until more traffic).
+ */
+bool vsock_proto_next_deadline(const struct vsock_proto *p, uint64_t *when_ms);
+
 /* TRANSPORT_RESET event: every connection CLOSED with ECONNRESET, no RSTs. */
 void vsock_proto_transport_reset(struct vsock_proto *p);
 
 /*
  * Client: REQUEST from @local_port (0 = pick an ephemeral one) and SYN_SENT
  * until RESPONSE (VSOCK_EV_CONNECTED), RST (ECONNRESET) or the timeout
- * (ETIMEDOUT). VSOCK_EINVAL bad type, VSOCK_EADDRINUSE tuple in use,
+ * (ETIMEDOUT, p->connect_timeout_ms: VSOCK_CONNECT_TIMEOUT_MS by default). VSOCK_EINVAL bad type, VSOCK_EADDRINUSE tuple in use,
  * VSOCK_ENOBUFS no free slot.
  */
 int vsock_connect(struct vsock_proto *p, uint32_t local_port, uint64_t peer_cid,
@@ -211,6 +226,12 @@ int vsock_connect(struct vsock_proto *p, uint32_t local_port, uint64_t peer_cid,
 /* Listen on (@port, @type) with @backlog (>= 1) unaccepted children. */
 int vsock_listen(struct vsock_proto *p, uint32_t port, uint16_t type,
 		 uint32_t backlog, struct vsock_conn **out);
+
+/* A listener's backlog (>= 1, else VSOCK_EINVAL; VSOCK_EINVAL if not one). */
+int vsock_set_backlog(struct vsock_conn *listener, uint32_t backlog);
+
+/* Children of @listener waiting for vsock_accept(). */
+uint32_t vsock_conn_pending(const struct vsock_conn *listener);
 
 /* Oldest established child of @listener, or VSOCK_EAGAIN. */
 int vsock_accept(struct vsock_proto *p, struct vsock_conn *listener,
@@ -244,6 +265,30 @@ int vsock_recv(struct vsock_proto *p, struct vsock_conn *c, void *buf,
 int vsock_peek(struct vsock_proto *p, struct vsock_conn *c, void *buf,
 	       uint32_t len, uint32_t *msg_flags);
 
+/* Scatter-gather element, like struct iovec. */
+struct vsock_iov {
+	void *base;
+	size_t len;
+};
+
+/* Sum of the lengths of @iov[0..@n), UINT64_MAX if that overflows. */
+uint64_t vsock_iov_total(const struct vsock_iov *iov, uint32_t n);
+
+/*
+ * vsock_send(), vsock_recv() and vsock_peek() on @iovcnt buffers: a STREAM
+ * send takes them in order, a SEQPACKET message is all of them together
+ * (VSOCK_EMSGSIZE beyond the peer's buf_alloc), and a receive fills them
+ * in order. Packets never span two buffers.
+ */
+int vsock_sendv(struct vsock_proto *p, struct vsock_conn *c,
+		const struct vsock_iov *iov, uint32_t iovcnt);
+int vsock_recvv(struct vsock_proto *p, struct vsock_conn *c,
+		const struct vsock_iov *iov, uint32_t iovcnt,
+		uint32_t *msg_flags);
+int vsock_peekv(struct vsock_proto *p, struct vsock_conn *c,
+		const struct vsock_iov *iov, uint32_t iovcnt,
+		uint32_t *msg_flags);
+
 /*
  * OP_SHMEM with payload @m on established @c (VSOCK_ENOTCONN otherwise,
  * VSOCK_EINVAL for a payload the codec refuses, or send_pkt's error). It
@@ -255,10 +300,12 @@ int vsock_send_shmem(struct vsock_proto *p, struct vsock_conn *c,
 /*
  * SO_VM_SOCKETS_BUFFER_SIZE: advertise @size bytes of receive space
  * (clamped to the slot's buffer, p->rx_len, as Linux clamps to its
- * maximum). A listener passes it on to the connections it accepts. Only
- * while nothing is queued (VSOCK_EAGAIN otherwise: the ring would have to
- * move); VSOCK_EINVAL for 0. An established connection tells the peer
- * with CREDIT_UPDATE. Returns the size now in effect.
+ * maximum); VSOCK_EINVAL for 0. Allowed at any time: queued data stays
+ * where it is (the ring spans the whole slot buffer). A listener passes
+ * it on to the connections it accepts; an established connection tells
+ * the peer with CREDIT_UPDATE, a connecting one once RESPONSE arrives.
+ * Data the peer sent under a larger earlier size is still accepted.
+ * Returns the size now in effect.
  */
 int vsock_set_buf_size(struct vsock_proto *p, struct vsock_conn *c,
 		       uint32_t size);
@@ -277,9 +324,22 @@ enum vsock_state vsock_conn_state(const struct vsock_conn *c);
 int vsock_conn_error(const struct vsock_conn *c);
 /* Bytes queued for vsock_recv() (STREAM) or complete messages (SEQPACKET). */
 uint32_t vsock_conn_rx_avail(const struct vsock_conn *c);
+/*
+ * Bytes the next vsock_recv() could return at most: STREAM all queued
+ * bytes, SEQPACKET the length of the oldest complete message (0 if none).
+ */
+uint32_t vsock_conn_next_len(const struct vsock_conn *c);
 uint32_t vsock_conn_local_port(const struct vsock_conn *c);
+uint64_t vsock_conn_peer_cid(const struct vsock_conn *c);
+uint32_t vsock_conn_peer_port(const struct vsock_conn *c);
+/* VSOCK_SHUTDOWN_* the peer announced (sticky). */
+uint32_t vsock_conn_peer_shutdown(const struct vsock_conn *c);
 
-/* Credit accounting (core/vsock/credit.c), all u32 wrapping. */
+/*
+ * Credit accounting (core/vsock/credit.c), all u32 wrapping. The receive
+ * ring is @buf_alloc bytes at @rx_buf, which is also the first advertised
+ * size and limit.
+ */
 void vsock_credit_init(struct vsock_conn *c, uint8_t *rx_buf,
 		       uint32_t buf_alloc);
 /* Bytes we may send now: peer_buf_alloc - (tx_cnt - peer_fwd_cnt), >= 0. */
@@ -292,14 +352,14 @@ int vsock_credit_peer_update(struct vsock_conn *c, uint32_t buf_alloc,
 			     uint32_t fwd_cnt);
 /* Bytes queued and not yet consumed. */
 uint32_t vsock_credit_rx_used(const struct vsock_conn *c);
-/* Whether @len more bytes fit in what we advertised. */
+/* Whether @len more bytes fit in what we advertised (rx_limit). */
 bool vsock_credit_rx_fits(const struct vsock_conn *c, uint32_t len);
 /* Queue @len bytes (caller checked vsock_credit_rx_fits()). */
 void vsock_credit_rx_put(struct vsock_conn *c, const uint8_t *data,
 			 uint32_t len);
-/* Copy the first @len queued bytes to @buf without consuming them. */
-void vsock_credit_rx_peek(const struct vsock_conn *c, uint8_t *buf,
-			  uint32_t len);
+/* Copy queued bytes [@off, @off + @len) to @buf without consuming them. */
+void vsock_credit_rx_peek(const struct vsock_conn *c, uint32_t off,
+			  uint8_t *buf, uint32_t len);
 /* Consume @len queued bytes, copying them to @buf unless it is NULL. */
 void vsock_credit_rx_get(struct vsock_conn *c, uint8_t *buf, uint32_t len);
 /*

@@ -571,3 +571,136 @@ TEST(rx_buffer_too_small_is_returned_empty)
 	ASSERT_EQ(vl_drain(t, pk), 1);
 	vl_expect(&pk[0], VSOCK_OP_RESPONSE, VL_PORT, VL_LPORT);
 }
+
+/* ---------------------------------------------------------------------- */
+/* Service registry                                                        */
+
+struct svc_count {
+	int accepted, ready, closed;
+	int refuse; /* accepted() answers this when non-zero */
+	struct vsock_conn *last;
+};
+
+static int count_accepted(struct vdev_vsock *v, void *ctx, struct vsock_conn *c)
+{
+	struct svc_count *n = ctx;
+
+	(void)v;
+	n->accepted++;
+	n->last = c;
+	return n->refuse;
+}
+
+static void count_ready(struct vdev_vsock *v, void *ctx, struct vsock_conn *c)
+{
+	(void)v;
+	(void)c;
+	((struct svc_count *)ctx)->ready++;
+}
+
+static void count_closed(struct vdev_vsock *v, void *ctx, struct vsock_conn *c)
+{
+	(void)v;
+	(void)c;
+	((struct svc_count *)ctx)->closed++;
+}
+
+static const struct vdev_vsock_service_ops count_ops = {
+	.accepted = count_accepted,
+	.ready = count_ready,
+	.closed = count_closed,
+};
+
+static void svc_init(struct vdev_vsock_service *s, uint32_t port,
+		     uint32_t max_conns, struct svc_count *n)
+{
+	memset(s, 0, sizeof(*s));
+	s->port = port;
+	s->type = VSOCK_TYPE_STREAM;
+	s->max_conns = max_conns;
+	s->ops = &count_ops;
+	s->ctx = n;
+}
+
+TEST(service_add_refuses_bad_services_a_taken_port_and_a_full_table)
+{
+	static const struct vdev_vsock_service_ops no_ready = { 0 };
+	struct vl *t = vl_new(VSOCK_TYPE_STREAM);
+	struct vdev_vsock_service s[VDEV_VSOCK_SERVICES];
+	struct svc_count n = { 0 };
+	uint32_t i = 0;
+
+	svc_init(&s[0], 6000, 1, &n);
+	s[0].ops = NULL;
+	ASSERT_EQ(vdev_vsock_service_add(t->v, &s[0]), VSOCK_EINVAL);
+	s[0].ops = &no_ready;
+	ASSERT_EQ(vdev_vsock_service_add(t->v, &s[0]), VSOCK_EINVAL);
+	svc_init(&s[0], 6000, 0, &n);
+	ASSERT_EQ(vdev_vsock_service_add(t->v, &s[0]), VSOCK_EINVAL);
+	/* The echo service listens on (VL_PORT, STREAM) already. */
+	svc_init(&s[0], VL_PORT, 1, &n);
+	ASSERT_EQ(vdev_vsock_service_add(t->v, &s[0]), VSOCK_EADDRINUSE);
+	for (i = 0; i + 1 < VDEV_VSOCK_SERVICES; i++) {
+		svc_init(&s[i], 6000 + i, 1, &n);
+		ASSERT_EQ(vdev_vsock_service_add(t->v, &s[i]), VSOCK_OK);
+		ASSERT_EQ(vsock_conn_state(s[i].listener), VSOCK_ST_LISTEN);
+	}
+	svc_init(&s[i], 6000 + i, 1, &n);
+	ASSERT_EQ(vdev_vsock_service_add(t->v, &s[i]), VSOCK_ENOBUFS);
+	ASSERT_TRUE(s[i].listener == NULL);
+}
+
+TEST(service_that_refuses_a_connection_gets_it_closed)
+{
+	struct vl *t = vl_new(VSOCK_TYPE_STREAM);
+	struct vdev_vsock_service s;
+	struct svc_count n = { .refuse = VSOCK_ECONNREFUSED };
+
+	svc_init(&s, 6000, 2, &n);
+	ASSERT_EQ(vdev_vsock_service_add(t->v, &s), VSOCK_OK);
+	vl_post_rx(t, 8);
+	vl_send_to(t, 6000, VSOCK_OP_REQUEST, 0, NULL, 0);
+	ASSERT_EQ(vl_drain(t, pk), 2);
+	vl_expect(&pk[0], VSOCK_OP_RESPONSE, 6000, VL_LPORT);
+	vl_expect(&pk[1], VSOCK_OP_SHUTDOWN, 6000, VL_LPORT);
+	ASSERT_EQ(n.accepted, 1);
+	ASSERT_EQ(n.ready, 0);
+	ASSERT_EQ(n.closed, 0);
+	ASSERT_EQ(s.conns, 0);
+}
+
+TEST(service_owns_at_most_max_conns_and_takes_the_next_when_one_ends)
+{
+	struct vl *t = vl_new(VSOCK_TYPE_STREAM);
+	struct vdev_vsock_service s;
+	struct svc_count n = { 0 };
+	struct vsock_hdr h;
+	struct vsock_conn *first = NULL;
+
+	svc_init(&s, 6000, 1, &n);
+	ASSERT_EQ(vdev_vsock_service_add(t->v, &s), VSOCK_OK);
+	vl_post_rx(t, 8);
+	vl_connect_to(t, 6000);
+	ASSERT_EQ(n.accepted, 1);
+	ASSERT_EQ(s.conns, 1);
+	first = n.last;
+	/* A second connection waits in the backlog. */
+	h = vl_hdr(t, VSOCK_OP_REQUEST, 6000, 0, 0);
+	h.src_port = VL_LPORT + 1;
+	vl_send_hdr(t, &h, NULL);
+	vl_reap_tx(t);
+	ASSERT_EQ(vl_drain(t, pk), 1);
+	vl_expect(&pk[0], VSOCK_OP_RESPONSE, 6000, VL_LPORT + 1);
+	ASSERT_EQ(n.accepted, 1);
+	ASSERT_TRUE(n.ready > 0);
+	/* The first one is reset by the driver: the second is taken. */
+	vl_send_to(t, 6000, VSOCK_OP_RST, 0, NULL, 0);
+	ASSERT_EQ(n.closed, 1);
+	ASSERT_EQ(n.accepted, 2);
+	ASSERT_EQ(s.conns, 1);
+	ASSERT_TRUE(n.last != NULL);
+	ASSERT_EQ(vsock_conn_local_port(n.last), 6000);
+	/* The ended connection's slot went back to the proto. */
+	ASSERT_TRUE(first == n.last ||
+		    vsock_conn_state(first) == VSOCK_ST_FREE);
+}

@@ -4,7 +4,9 @@
  * bus loopback (tests/unit/vmsg_ffa/loop_fixture.h), and a minimal
  * virtio-vsock driver in the test: real split virtqueues for rx, tx and
  * event in the static DMA pool, packets encoded and decoded with the
- * vsock codec. The device's secure side runs the echo service.
+ * vsock codec. The device's secure side runs the echo service;
+ * vl_new_shm() adds the shared-memory reader and transform services (their
+ * log lines land in struct vl).
  */
 #ifndef TZS_VSOCK_LOOP_H
 #define TZS_VSOCK_LOOP_H
@@ -22,6 +24,7 @@
 #define VL_PORT 5000u /* the echo service */
 #define VL_LPORT 1024u /* the driver's socket */
 #define VL_MAX_PKTS 64u
+#define VL_MAX_LOG 16u
 
 struct vl_q {
 	struct virtq_drv vq;
@@ -53,6 +56,11 @@ struct vl {
 	uint32_t fwd_cnt;
 	uint16_t type;
 	uint64_t tx_reaped;
+	/* vl_new_shm(): the shared-memory services and their log. */
+	struct vdev_vsock_shm_svc reader;
+	struct vdev_vsock_shm_svc transform;
+	char log[VL_MAX_LOG][VDEV_VSOCK_SHM_LINE];
+	uint32_t n_log;
 };
 
 static inline void vl_kick(struct vl *t, uint32_t vq)
@@ -233,13 +241,19 @@ static inline void vl_send_hdr(struct vl *t, const struct vsock_hdr *h,
 	vl_send_raw(t, buf, VSOCK_HDR_SIZE + h->len);
 }
 
-static inline void vl_send(struct vl *t, uint16_t op, uint32_t flags,
-			   const void *data, uint32_t len)
+static inline void vl_send_to(struct vl *t, uint32_t port, uint16_t op,
+			      uint32_t flags, const void *data, uint32_t len)
 {
-	struct vsock_hdr h = vl_hdr(t, op, VL_PORT, flags, len);
+	struct vsock_hdr h = vl_hdr(t, op, port, flags, len);
 
 	vl_send_hdr(t, &h, data);
 	vl_reap_tx(t);
+}
+
+static inline void vl_send(struct vl *t, uint16_t op, uint32_t flags,
+			   const void *data, uint32_t len)
+{
+	vl_send_to(t, VL_PORT, op, flags, data, len);
 }
 
 /* Next received packet (its rx buffer goes back to the device), or false. */
@@ -285,17 +299,46 @@ static inline void vl_expect(const struct vl_pkt *p, uint16_t op,
 	ASSERT_EQ(p->h.dst_port, dst_port);
 }
 
-/* REQUEST -> RESPONSE with rx buffers posted. */
-static inline void vl_connect(struct vl *t)
+/* REQUEST to @port -> RESPONSE with rx buffers posted. */
+static inline void vl_connect_to(struct vl *t, uint32_t port)
 {
 	struct vl_pkt *p = calloc(VL_MAX_PKTS, sizeof(*p));
 
 	ASSERT_TRUE(p);
-	vl_send(t, VSOCK_OP_REQUEST, 0, NULL, 0);
+	vl_send_to(t, port, VSOCK_OP_REQUEST, 0, NULL, 0);
 	ASSERT_EQ(vl_drain(t, p), 1);
-	vl_expect(&p[0], VSOCK_OP_RESPONSE, VL_PORT, VL_LPORT);
+	vl_expect(&p[0], VSOCK_OP_RESPONSE, port, VL_LPORT);
 	ASSERT_EQ(p[0].h.type, t->type);
 	free(p);
+}
+
+static inline void vl_connect(struct vl *t)
+{
+	vl_connect_to(t, VL_PORT);
+}
+
+static inline void vl_log(void *ctx, const char *line)
+{
+	struct vl *t = ctx;
+
+	ASSERT_TRUE(t->n_log < VL_MAX_LOG);
+	ASSERT_TRUE(strlen(line) < VDEV_VSOCK_SHM_LINE);
+	strcpy(t->log[t->n_log++], line);
+}
+
+/* vl_new(STREAM) plus the reader and transform on their ports. */
+static inline struct vl *vl_new_shm(void)
+{
+	struct vl *t = vl_new(VSOCK_TYPE_STREAM);
+
+	ASSERT_EQ(vdev_vsock_reader_attach(t->v, &t->reader,
+					   VDEV_VSOCK_PORT_READER, vl_log, t),
+		  VSOCK_OK);
+	ASSERT_EQ(vdev_vsock_transform_attach(t->v, &t->transform,
+					      VDEV_VSOCK_PORT_TRANSFORM, vl_log,
+					      t),
+		  VSOCK_OK);
+	return t;
 }
 
 #endif /* TZS_VSOCK_LOOP_H */

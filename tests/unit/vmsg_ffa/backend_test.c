@@ -789,6 +789,52 @@ TEST(held_area_answers_busy_refuses_new_holds_and_releases_at_last_user)
 	ASSERT_EQ(lp_mem_reclaim(l, h), VMSG_T_OK);
 }
 
+TEST(mem_info_describes_the_area_a_range_lies_in_and_nothing_else)
+{
+	struct loop *l = lp_new(LP_BUS_FEATURES);
+	uint8_t resp[VMSG_MAX_SIZE];
+	struct vmsg m = lp_bus_msg(VMSG_FFA_AREA_SHARE, 11), r;
+	struct vmsg_devt_mem_info mi;
+	uint64_t pa = 0, h = 0, h2 = 0;
+	uint64_t a = vmsg_bus_addr(4, 0);
+	uint32_t lend_ro = (VMSG_FFA_AREA_ATTRS_RW | VMSG_AREA_ATTR_LEND) &
+			   ~VMSG_AREA_ATTR_WRITABLE;
+
+	negotiate_v2(l);
+	h = share_pages(l, 2, &pa);
+	m.u.area.area_id = 4;
+	m.u.area.handle = h;
+	m.u.area.tag = 0x77;
+	m.u.area.page_count = 2;
+	m.u.area.attrs = lend_ro;
+	r = answer(VMSG_PROFILE_V2, resp, lp_raw(l, VMSG_PROFILE_V2, &m, resp));
+	ASSERT_EQ(r.u.area_result.result, VMSG_FFA_RESULT_OK);
+	memset(&mi, 0xAA, sizeof(mi));
+	ASSERT_TRUE(l->be.devt_bus.mem_info(&l->be, a + 100, 8092, &mi));
+	ASSERT_EQ(mi.handle, h);
+	ASSERT_EQ(mi.tag, 0x77);
+	ASSERT_EQ(mi.attrs, lend_ro);
+	ASSERT_FALSE(mi.writable);
+	ASSERT_FALSE(mi.releasing);
+	/* Outside the area, overflowing, an unknown area. */
+	ASSERT_FALSE(l->be.devt_bus.mem_info(&l->be, a + 100, 8093, &mi));
+	ASSERT_FALSE(l->be.devt_bus.mem_info(&l->be, a + 1, UINT64_MAX, &mi));
+	ASSERT_FALSE(
+		l->be.devt_bus.mem_info(&l->be, vmsg_bus_addr(5, 0), 1, &mi));
+	/* A writable area; one held and asked back is releasing. */
+	h2 = share_pages(l, 1, &pa);
+	ASSERT_EQ(area_share(l, 5, h2, 1, VMSG_FFA_AREA_ATTRS_RW),
+		  VMSG_FFA_RESULT_OK);
+	ASSERT_TRUE(l->be.devt_bus.mem_hold(&l->be, vmsg_bus_addr(5, 0), 8));
+	ASSERT_EQ(area_unshare(l, 5), VMSG_FFA_RESULT_BUSY);
+	ASSERT_TRUE(
+		l->be.devt_bus.mem_info(&l->be, vmsg_bus_addr(5, 0), 1, &mi));
+	ASSERT_EQ(mi.handle, h2);
+	ASSERT_EQ(mi.tag, 0);
+	ASSERT_TRUE(mi.writable);
+	ASSERT_TRUE(mi.releasing);
+}
+
 TEST(bus_reset_resets_devices_unmaps_areas_and_clears_events)
 {
 	struct loop *l = lp_new(LP_BUS_FEATURES);
