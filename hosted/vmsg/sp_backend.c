@@ -5,7 +5,8 @@
  *
  * Lifecycle: a driver's backend is created by its first message (bus or
  * control) with the echo device at dev_num 1 and a virtio-vsock device at
- * dev_num 2 (guest CID 2 + VM id, echo service on port 5000), and lives
+ * dev_num 2 (guest CID 2 + VM id; echo, shared-memory reader and
+ * transform, and sink services on ports 5000-5004), and lives
  * until the program
  * ends (tzs_vmsg_sp_destroy() after tzs_sp_main()). Devices come and go with
  * the ADD / REMOVE control commands (the core queues EVENT_DEVICE). Areas:
@@ -49,6 +50,12 @@ _Static_assert(VDEV_VSOCK_RX_PKT_MAX <= TZS_VSOCK_RX_BUF_SIZE,
 	       "device packets must fit the driver's rx buffers");
 _Static_assert(VDEV_VSOCK_PAYLOAD_MAX >= TZS_VSOCK_PAYLOAD_MAX,
 	       "the device must take the driver's largest packet");
+_Static_assert(TZS_VSOCK_PORT_ECHO == VDEV_VSOCK_PORT_ECHO &&
+		       TZS_VSOCK_PORT_READER == VDEV_VSOCK_PORT_READER &&
+		       TZS_VSOCK_PORT_TRANSFORM == VDEV_VSOCK_PORT_TRANSFORM &&
+		       TZS_VSOCK_PORT_SINK == VDEV_VSOCK_PORT_SINK &&
+		       TZS_VSOCK_PORT_SINK_SUM == VDEV_VSOCK_PORT_SINK_SUM,
+	       "service ports");
 
 /* What we advertise in VERSION: both carriages, notifications to the
  * driver. */
@@ -56,12 +63,21 @@ _Static_assert(VDEV_VSOCK_PAYLOAD_MAX >= TZS_VSOCK_PAYLOAD_MAX,
 	(VMSG_FFA_BUS_F_DIRECT_RX | VMSG_FFA_BUS_F_INDIRECT_RX | \
 	 VMSG_FFA_BUS_F_INDIRECT_TX | VMSG_FFA_BUS_F_NOTIF_TX)
 
+/* The secure services of a vsock device (<tzshare/vsock_host.h> ports). */
+struct sp_vsock_svcs {
+	struct vdev_vsock_echo echo;
+	struct vdev_vsock_shm_svc reader;
+	struct vdev_vsock_shm_svc transform;
+	struct vdev_vsock_sink sink;
+	struct vdev_vsock_sink sink_sum;
+};
+
 struct sp_dev {
 	uint32_t kind;
 	struct vdev_echo echo;
 	/* TZS_VMSG_DEV_VSOCK: several MiB each, on the heap. */
 	struct vdev_vsock *vsock;
-	struct vdev_vsock_echo *vsock_echo;
+	struct sp_vsock_svcs *svcs;
 	struct vmsg_devt t;
 };
 
@@ -187,24 +203,56 @@ static void dev_free(struct sp_dev *dev)
 {
 	if (dev) {
 		free(dev->vsock);
-		free(dev->vsock_echo);
+		free(dev->svcs);
 		free(dev);
 	}
 }
 
-/* A vsock device for driver @d: its CID names the VM, echo on 5000. */
+/* The shared-memory services log one line per offer. */
+static void svc_log(void *ctx, const char *line)
+{
+	struct sp_drv *d = ctx;
+
+	tzs_sp_log(d->s->ep, "vsock 0x%x: %s", d->vm_id, line);
+}
+
+static int svcs_attach(struct sp_drv *d, struct vdev_vsock *v,
+		       struct sp_vsock_svcs *sv)
+{
+	int rc = vdev_vsock_echo_attach(v, &sv->echo, TZS_VSOCK_PORT_ECHO,
+					VSOCK_TYPE_STREAM);
+
+	if (!rc) {
+		rc = vdev_vsock_reader_attach(
+			v, &sv->reader, TZS_VSOCK_PORT_READER, svc_log, d);
+	}
+	if (!rc) {
+		rc = vdev_vsock_transform_attach(v, &sv->transform,
+						 TZS_VSOCK_PORT_TRANSFORM,
+						 svc_log, d);
+	}
+	if (!rc) {
+		rc = vdev_vsock_sink_attach(v, &sv->sink, TZS_VSOCK_PORT_SINK,
+					    false);
+	}
+	if (!rc) {
+		rc = vdev_vsock_sink_attach(v, &sv->sink_sum,
+					    TZS_VSOCK_PORT_SINK_SUM, true);
+	}
+	return rc;
+}
+
+/* A vsock device for driver @d: its CID names the VM, services attached. */
 static int vsock_new(struct sp_drv *d, struct sp_dev *dev)
 {
 	dev->vsock = malloc(sizeof(*dev->vsock));
-	dev->vsock_echo = malloc(sizeof(*dev->vsock_echo));
-	if (!dev->vsock || !dev->vsock_echo) {
+	dev->svcs = calloc(1, sizeof(*dev->svcs));
+	if (!dev->vsock || !dev->svcs) {
 		return FFA_NO_MEMORY;
 	}
 	vdev_vsock_init(dev->vsock, TZS_VSOCK_CID(d->vm_id));
 	dev->vsock->now_ms = now_ms();
-	if (vdev_vsock_echo_attach(dev->vsock, dev->vsock_echo,
-				   TZS_VSOCK_PORT_ECHO,
-				   VSOCK_TYPE_STREAM) != VSOCK_OK) {
+	if (svcs_attach(d, dev->vsock, dev->svcs) != VSOCK_OK) {
 		return FFA_NO_MEMORY;
 	}
 	return FFA_OK;
@@ -480,7 +528,7 @@ static void stats_bus(struct sp_drv *d, uint64_t dev_num, struct ffa_regs *resp)
 }
 
 static void stats_vsock(const struct vdev_vsock *v,
-			const struct vdev_vsock_echo *e, uint64_t page,
+			const struct sp_vsock_svcs *sv, uint64_t page,
 			struct ffa_regs *resp)
 {
 	uint64_t x[4] = { 0 };
@@ -500,7 +548,7 @@ static void stats_vsock(const struct vdev_vsock *v,
 		x[0] = v->proto.stats.rx_dropped;
 		x[1] = v->proto.stats.rst_sent;
 		x[2] = v->proto.stats.tx_errors;
-		x[3] = e->echoed;
+		x[3] = sv->echo.echoed;
 	}
 	for (i = 0; i < 4; i++) {
 		resp->x[4 + i] = x[i];
@@ -535,7 +583,7 @@ static int cmd_stats(struct sp_drv *d, uint64_t dev_num, uint64_t page,
 	}
 	rc = vsock_dev(d, dev_num, &dev);
 	if (rc == FFA_OK) {
-		stats_vsock(dev->vsock, dev->vsock_echo, page, resp);
+		stats_vsock(dev->vsock, dev->svcs, page, resp);
 	}
 	return rc;
 }

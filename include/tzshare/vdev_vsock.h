@@ -62,9 +62,9 @@
 #define VDEV_VSOCK_SIDEQ 16u
 /* Side-queue slots one tx packet may need (RESPONSE/RST, credit, echo). */
 #define VDEV_VSOCK_TX_RESERVE 4u
-/* Connection slots of the secure side: 64 echo children, listeners, the
- * other services' connections, connections closing. */
-#define VDEV_VSOCK_CONNS 80u
+/* Connection slots of the secure side: 64 echo children, 16 of the other
+ * services, their listeners, connections closing. */
+#define VDEV_VSOCK_CONNS 96u
 #define VDEV_VSOCK_RX_LEN 65536u /* per-connection receive buffer */
 #define VDEV_VSOCK_DEFAULT_CID 3u
 

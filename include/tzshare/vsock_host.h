@@ -5,9 +5,10 @@
  *
  * SP side: tzshare-sp gives every driver VM's bus backend a virtio-vsock
  * device (core/vdev/vsock_dev.c) at TZS_VSOCK_DEV_NUM whose guest CID is
- * TZS_VSOCK_CID(VM partition id); its secure side (CID 2) runs the echo
- * service on (TZS_VSOCK_PORT_ECHO, STREAM). More can be hot-added with the
- * control command ADD kind TZS_VMSG_DEV_VSOCK (<tzshare/vmsg_host.h>).
+ * TZS_VSOCK_CID(VM partition id); its secure side (CID 2) runs the
+ * services below (echo on TZS_VSOCK_PORT_ECHO, ...). More can be
+ * hot-added with the control command ADD kind TZS_VMSG_DEV_VSOCK
+ * (<tzshare/vmsg_host.h>).
  *
  * VM side: struct tzs_vsock_drv is the transport half of a virtio-vsock
  * driver: it moves encoded packets between the virtqueues and a caller
@@ -50,8 +51,12 @@
 #define TZS_VSOCK_CID_BASE 2u
 #define TZS_VSOCK_CID(vm_id) (TZS_VSOCK_CID_BASE + (uint64_t)(vm_id))
 
-/* Services of the secure side (CID 2). */
-#define TZS_VSOCK_PORT_ECHO 5000u
+/* Services of the secure side (CID 2), STREAM (<tzshare/vdev_vsock.h>). */
+#define TZS_VSOCK_PORT_ECHO 5000u /* sends back what it receives */
+#define TZS_VSOCK_PORT_READER 5001u /* OP_SHMEM offers: reads, records */
+#define TZS_VSOCK_PORT_TRANSFORM 5002u /* writable offers: uppercases */
+#define TZS_VSOCK_PORT_SINK 5003u /* frames in, one record each */
+#define TZS_VSOCK_PORT_SINK_SUM 5004u /* the same with FNV-1a */
 
 /* Largest payload the driver sends in one packet. */
 #define TZS_VSOCK_PAYLOAD_MAX 65536u

@@ -6,6 +6,8 @@
  * service on port 5000), reached over the virtio-msg FF-A bus in both
  * carriages and DMA modes.
  */
+#include <tzshare/vdev_vsock.h>
+
 #include "vsock_sys.h"
 
 __attribute__((constructor)) static void vx_timeout(void)
@@ -113,13 +115,61 @@ TEST(connect_to_a_port_nobody_listens_on_is_reset)
 	sys_start(&l, NULL);
 	vm = sys_attach(&l, SYS_VM1);
 	x = vx_open(vm, (struct vs_mode){ 0 });
-	c = vx_connect(x, TZS_VSOCK_PORT_ECHO + 1);
+	c = vx_connect(x, TZS_VSOCK_PORT_ECHO - 1);
 	ASSERT_EQ(vsock_conn_state(c), VSOCK_ST_CLOSED);
 	ASSERT_EQ(vsock_conn_error(c), VSOCK_ECONNRESET);
 	ASSERT_EQ(vsock_recv(&x->p, c, &b, 1, NULL), VSOCK_ECONNRESET);
 	vx_dev_stats(vm, VS_VSOCK, TZS_VMSG_STATS_VSOCK_PROTO, dev);
 	ASSERT_EQ(dev[1], 1); /* one RST sent */
 	vsock_close(&x->p, c, vx_now());
+	vx_close(x);
+	sys_stop(&l, vm);
+}
+
+/* The checksum sink (port 5004) answers a frame with its length and
+ * FNV-1a: the other services run on the SP's device too. */
+TEST(checksum_sink_answers_a_frame_with_its_record)
+{
+	static uint8_t frame[8 + 100000];
+	uint8_t rec[VDEV_VSOCK_SHM_RECORD];
+	struct tzs_launch l;
+	struct tzs_ep *vm = NULL;
+	struct vx *x = NULL;
+	struct vsock_conn *c = NULL;
+	uint32_t sent = 0, got = 0, i = 0;
+	unsigned int r = 0;
+	int rc = 0;
+
+	for (i = 0; i < 100000; i++) {
+		frame[8 + i] = vx_byte(9, i);
+	}
+	le64_put(frame, 100000);
+	sys_start(&l, NULL);
+	vm = sys_attach(&l, SYS_VM1);
+	x = vx_open(vm, (struct vs_mode){ 0 });
+	c = vx_connect(x, TZS_VSOCK_PORT_SINK_SUM);
+	ASSERT_EQ(vsock_conn_state(c), VSOCK_ST_ESTABLISHED);
+	for (r = 0; r < VX_ROUNDS && got < sizeof(rec); r++) {
+		if (sent < sizeof(frame)) {
+			rc = vsock_send(&x->p, c, frame + sent,
+					(uint32_t)sizeof(frame) - sent);
+			ASSERT_TRUE(rc > 0 || rc == VSOCK_EAGAIN);
+			sent += rc > 0 ? (uint32_t)rc : 0;
+		}
+		vx_pump(x, sent < sizeof(frame) ? 0 : VX_WAIT_MS);
+		rc = vsock_recv(&x->p, c, rec + got,
+				(uint32_t)sizeof(rec) - got, NULL);
+		ASSERT_TRUE(rc > 0 || rc == VSOCK_EAGAIN);
+		got += rc > 0 ? (uint32_t)rc : 0;
+	}
+	ASSERT_EQ(got, sizeof(rec));
+	ASSERT_EQ(le64_get(rec), 0); /* offer_id */
+	ASSERT_EQ(le64_get(rec + 8), 100000);
+	ASSERT_EQ(le32_get(rec + 16),
+		  vdev_vsock_fnv32(VDEV_VSOCK_FNV32_INIT, frame + 8, 100000));
+	ASSERT_EQ(le32_get(rec + 20), VDEV_VSOCK_SINK_KIND);
+	vsock_close(&x->p, c, vx_now());
+	vx_wait_idle(x);
 	vx_close(x);
 	sys_stop(&l, vm);
 }
