@@ -208,12 +208,12 @@ static void dev_free(struct sp_dev *dev)
 	}
 }
 
-/* The shared-memory services log one line per offer. */
+/* The shared-memory services print one line per offer (the demo shows it). */
 static void svc_log(void *ctx, const char *line)
 {
 	struct sp_drv *d = ctx;
 
-	tzs_sp_log(d->s->ep, "vsock 0x%x: %s", d->vm_id, line);
+	tzs_sp_print(d->s->ep, "vsock 0x%x: %s", d->vm_id, line);
 }
 
 static int svcs_attach(struct sp_drv *d, struct vdev_vsock *v,

@@ -1,0 +1,487 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * SCM_VSOCK_SHMEM on the normal-world side (architecture.md §3).
+ *
+ * OFFER: the heap decides how the buffer goes (system SHARE, ffa LEND,
+ * protected SEND_SECURE); SHARE and LEND make an area of the buffer's own
+ * pages (FFA_MEM_SHARE / FFA_MEM_LEND + AREA_SHARE), SEND_SECURE points
+ * into the area of the pool the heap lent at pool creation (attached once
+ * per pool, with the heap's handle and tag). Then OP_SHMEM OFFER. The
+ * secure side handles it while we kick, so an OFFER_REJECT is seen before
+ * sendmsg returns and fails it (-ECONNREFUSED).
+ *
+ * REVOKE: OP_SHMEM REVOKE, wait for REVOKE_DONE (the device stopped using
+ * the memory and dropped its hold), then AREA_UNSHARE: the area is
+ * reclaimed (the buffer is the VM's again, readable if it was lent). If
+ * the device still answers BUSY we wait for its AREA_RELEASE. Only then
+ * is the buffer marked free and its reference dropped. A connection that
+ * is gone (reset, closed by the peer) skips the REVOKE message: the device
+ * already released what the connection held.
+ *
+ * Errors (negative errno): EBADF unknown dma-buf, EINVAL malformed cmsg
+ * or a kind the heap does not do, EBUSY buffer already offered (on any
+ * socket), ENOENT REVOKE of a buffer this socket has not offered,
+ * ENOTCONN socket not connected, ENOBUFS offer table full, ECONNREFUSED
+ * the peer rejected the offer, ETIMEDOUT no REVOKE_DONE in time (the offer
+ * stays and may be revoked again), EIO a bus or FF-A failure.
+ */
+#include "nwd_priv.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#define DEFAULT_REVOKE_TIMEOUT_MS 5000
+#define RELEASE_TIMEOUT_MS 5000
+
+static struct nwd_offer *offer_find_buf(struct tzs_nwd_vsock *n, int sd,
+					const struct tzs_dmabuf *buf)
+{
+	unsigned int i = 0;
+
+	for (i = 0; i < NWD_OFFERS; i++) {
+		if (n->offers[i].state != OFFER_FREE && n->offers[i].sd == sd &&
+		    n->offers[i].buf == buf) {
+			return &n->offers[i];
+		}
+	}
+	return NULL;
+}
+
+static struct nwd_offer *offer_find_id(struct tzs_nwd_vsock *n, int sd,
+				       uint64_t id)
+{
+	unsigned int i = 0;
+
+	for (i = 0; i < NWD_OFFERS; i++) {
+		if (n->offers[i].state != OFFER_FREE && n->offers[i].sd == sd &&
+		    n->offers[i].m.offer_id == id) {
+			return &n->offers[i];
+		}
+	}
+	return NULL;
+}
+
+static struct nwd_offer *offer_alloc(struct tzs_nwd_vsock *n)
+{
+	unsigned int i = 0;
+
+	for (i = 0; i < NWD_OFFERS; i++) {
+		if (n->offers[i].state == OFFER_FREE) {
+			return &n->offers[i];
+		}
+	}
+	return NULL;
+}
+
+/* The device's answer to an offer of ours (from the socket layer). */
+void nwd_shmem_rx(struct tzs_nwd_vsock *n, int sd, const struct vsock_shmem *m)
+{
+	struct nwd_offer *o = offer_find_id(n, sd, m->offer_id);
+
+	if (!o) {
+		n->stats.late_shmem++;
+		return;
+	}
+	switch (m->subop) {
+	case VSOCK_SHMEM_REVOKE_DONE:
+		if (o->state == OFFER_REVOKING) {
+			o->state = OFFER_DONE;
+			return;
+		}
+		break;
+	case VSOCK_SHMEM_OFFER_REJECT:
+		if (o->state == OFFER_LIVE || o->state == OFFER_REVOKING) {
+			n->stats.rejects++;
+			o->state = OFFER_REJECTED;
+			return;
+		}
+		break;
+	default:
+		break; /* the device never offers to us */
+	}
+	n->stats.late_shmem++;
+}
+
+/* ---------------------------------------------------------------------- */
+/* Pools (SEND_SECURE)                                                     */
+
+/* The pool's area, attached on first use. */
+static int pool_area(struct tzs_nwd_vsock *n, const struct tzs_dmabuf_info *bi,
+		     uint64_t *bus_addr)
+{
+	struct nwd_pool *free_slot = NULL;
+	unsigned int i = 0;
+	int rc = 0;
+
+	pthread_mutex_lock(&n->pool_lock);
+	for (i = 0; i < NWD_POOLS; i++) {
+		if (n->pools[i].used && n->pools[i].handle == bi->pool_handle) {
+			*bus_addr = n->pools[i].bus_addr;
+			pthread_mutex_unlock(&n->pool_lock);
+			return 0;
+		}
+		if (!n->pools[i].used && !free_slot) {
+			free_slot = &n->pools[i];
+		}
+	}
+	if (!free_slot) {
+		pthread_mutex_unlock(&n->pool_lock);
+		return -ENOBUFS;
+	}
+	rc = tzs_vmsg_bus_area_attach(
+		n->bus, bi->pool_handle, bi->pool_tag, bi->pool_pa,
+		(uint32_t)bi->pool_page_count,
+		VMSG_FFA_AREA_ATTRS_RW | VMSG_AREA_ATTR_LEND, bus_addr);
+	if (rc == 0) {
+		free_slot->used = true;
+		free_slot->handle = bi->pool_handle;
+		free_slot->bus_addr = *bus_addr;
+		free_slot->area_id =
+			(uint16_t)(*bus_addr >> VMSG_BUS_ADDR_AREA_SHIFT);
+	}
+	pthread_mutex_unlock(&n->pool_lock);
+	return rc ? -EIO : 0;
+}
+
+/* The heap is about to reclaim a pool: take its area back first. */
+int nwd_pool_release(void *ctx, uint64_t handle)
+{
+	struct tzs_nwd_vsock *n = ctx;
+	unsigned int i = 0;
+	int rc = 0;
+
+	pthread_mutex_lock(&n->pool_lock);
+	for (i = 0; i < NWD_POOLS; i++) {
+		if (n->pools[i].used && n->pools[i].handle == handle) {
+			rc = tzs_vmsg_bus_area_unshare(n->bus,
+						       n->pools[i].area_id);
+			/* Refused: the device forgot it (bus reset); gone. */
+			if (rc == 0 || rc == VMSG_T_E_REFUSED) {
+				n->pools[i].used = false;
+				rc = 0;
+			}
+			break;
+		}
+	}
+	pthread_mutex_unlock(&n->pool_lock);
+	return rc;
+}
+
+/* ---------------------------------------------------------------------- */
+/* OFFER                                                                   */
+
+static uint32_t heap_kind(const struct tzs_dmabuf_info *bi)
+{
+	switch (bi->share) {
+	case TZS_DMABUF_LEND:
+		return VSOCK_SHMEM_LEND;
+	case TZS_DMABUF_SEND_SECURE:
+		return VSOCK_SHMEM_SEND_SECURE;
+	default:
+		return VSOCK_SHMEM_SHARE;
+	}
+}
+
+/* Make the memory reachable by the device: *o gets bus address, handle. */
+static int offer_map(struct tzs_nwd_vsock *n, struct nwd_offer *o,
+		     const struct tzs_dmabuf_info *bi)
+{
+	uint32_t attrs = VMSG_FFA_AREA_ATTRS_RW;
+	uint64_t bus = 0, handle = 0;
+	int rc = 0;
+
+	if (o->m.kind == VSOCK_SHMEM_SEND_SECURE) {
+		rc = pool_area(n, bi, &bus);
+		if (rc) {
+			return rc;
+		}
+		o->m.bus_addr = bus + bi->pool_offset;
+		o->m.ffa_handle = bi->pool_handle;
+		o->m.ffa_tag = bi->pool_tag;
+		return 0;
+	}
+	if (!(o->m.flags & VSOCK_SHMEM_F_WRITABLE)) {
+		attrs &= ~VMSG_AREA_ATTR_WRITABLE;
+	}
+	if (o->m.kind == VSOCK_SHMEM_LEND) {
+		attrs |= VMSG_AREA_ATTR_LEND;
+	}
+	rc = tzs_vmsg_bus_area_share_attrs(
+		n->bus, bi->pa, (uint32_t)bi->page_count, attrs, &bus, &handle);
+	if (rc) {
+		return rc == VMSG_T_E_NOMEM ? -ENOBUFS : -EIO;
+	}
+	o->own_area = true;
+	o->area_id = (uint16_t)(bus >> VMSG_BUS_ADDR_AREA_SHIFT);
+	o->m.bus_addr = bus;
+	o->m.ffa_handle = handle;
+	o->m.ffa_tag = 0;
+	return 0;
+}
+
+/* Give the memory back: unshare (reclaim), waiting for a late release. */
+static int offer_unmap(struct tzs_nwd_vsock *n, struct nwd_offer *o)
+{
+	uint64_t deadline = nwd_now_ms() + RELEASE_TIMEOUT_MS;
+	int rc = 0;
+
+	if (!o->own_area) {
+		return 0;
+	}
+	rc = tzs_vmsg_bus_area_unshare(n->bus, o->area_id);
+	if (rc == VMSG_T_E_STATE) {
+		n->stats.unshare_busy++;
+		while (tzs_vmsg_bus_area_live(n->bus, o->area_id) &&
+		       nwd_now_ms() < deadline) {
+			(void)tzs_vmsg_bus_events(n->bus, 20);
+		}
+		rc = tzs_vmsg_bus_area_live(n->bus, o->area_id) ? -ETIMEDOUT :
+								  0;
+	}
+	if (rc == VMSG_T_E_REFUSED) {
+		rc = 0; /* the device forgot it (bus RESET): reclaimed */
+	}
+	return rc ? (rc == -ETIMEDOUT ? rc : -EIO) : 0;
+}
+
+static void offer_free(struct tzs_nwd_vsock *n, struct nwd_offer *o)
+{
+	tzs_dmabuf_set_busy(o->buf, false);
+	tzs_dmabuf_put(n->heaps, o->buf);
+	memset(o, 0, sizeof(*o));
+}
+
+static bool conn_established(struct tzs_nwd_vsock *n, int sd)
+{
+	struct vsock_conn *c = vsk_conn(&n->st, sd);
+
+	return c && vsock_conn_state(c) == VSOCK_ST_ESTABLISHED;
+}
+
+static int offer(struct tzs_nwd_vsock *n, int sd,
+		 const struct tzs_vsock_shmem_cmsg *cm)
+{
+	struct tzs_dmabuf_info bi;
+	struct tzs_dmabuf *buf = NULL;
+	struct nwd_offer *o = NULL;
+	uint32_t kind = 0;
+	int rc = 0;
+
+	if (!conn_established(n, sd)) {
+		return -ENOTCONN;
+	}
+	buf = tzs_dmabuf_get(n->heaps, cm->fd, &rc);
+	if (!buf) {
+		return rc;
+	}
+	tzs_dmabuf_info(buf, &bi);
+	kind = heap_kind(&bi);
+	if (cm->kind != TZS_VSOCK_SHMEM_KIND_HEAP && cm->kind != kind + 1) {
+		rc = -EINVAL; /* the heap decides (trusty-ipc: -EINVAL) */
+	} else if (!(o = offer_alloc(n))) {
+		rc = -ENOBUFS;
+	} else {
+		rc = tzs_dmabuf_set_busy(buf, true); /* -EBUSY: offered */
+	}
+	if (rc) {
+		tzs_dmabuf_put(n->heaps, buf);
+		return rc;
+	}
+	memset(o, 0, sizeof(*o));
+	o->sd = sd;
+	o->buf = buf;
+	o->m.subop = VSOCK_SHMEM_OFFER;
+	o->m.type = VSOCK_SHMEM_TYPE_FFA;
+	o->m.kind = kind;
+	/* trusty-ipc: a read-only fd gives the peer read-only access. */
+	o->m.flags = bi.access == O_RDWR ? VSOCK_SHMEM_F_WRITABLE : 0;
+	o->m.offer_id = n->next_offer_id++;
+	o->m.size = bi.size;
+	rc = offer_map(n, o, &bi);
+	if (rc) {
+		offer_free(n, o);
+		return rc;
+	}
+	o->state = OFFER_LIVE;
+	rc = vsk_send_shmem(&n->st, sd, &o->m);
+	if (rc == 0) {
+		n->stats.offers++;
+		nwd_pump(n);
+		rc = o->state == OFFER_REJECTED ? -ECONNREFUSED : 0;
+	}
+	if (rc) {
+		(void)offer_unmap(n, o);
+		offer_free(n, o);
+	}
+	return rc;
+}
+
+/* ---------------------------------------------------------------------- */
+/* REVOKE                                                                  */
+
+static int revoke(struct tzs_nwd_vsock *n, struct nwd_offer *o)
+{
+	int timeout = n->o.revoke_timeout_ms ? n->o.revoke_timeout_ms :
+					       DEFAULT_REVOKE_TIMEOUT_MS;
+	uint64_t deadline = nwd_now_ms() + (uint64_t)timeout;
+	int rc = 0;
+
+	if (o->state == OFFER_LIVE && conn_established(n, o->sd)) {
+		struct vsock_shmem m = o->m;
+
+		m.subop = VSOCK_SHMEM_REVOKE;
+		if (vsk_send_shmem(&n->st, o->sd, &m) == 0) {
+			o->state = OFFER_REVOKING;
+		}
+	}
+	while (o->state == OFFER_REVOKING && conn_established(n, o->sd)) {
+		uint64_t now = nwd_now_ms();
+
+		if (now >= deadline) {
+			n->stats.revoke_timeouts++;
+			o->state = OFFER_LIVE;
+			return -ETIMEDOUT;
+		}
+		nwd_wait(n, (int)(deadline - now));
+	}
+	/* DONE, REJECTED, or the connection is gone: the device let go. */
+	rc = offer_unmap(n, o);
+	if (rc) {
+		return rc; /* kept: busy, not reusable, retried at close */
+	}
+	n->stats.revokes++;
+	offer_free(n, o);
+	return 0;
+}
+
+void nwd_shmem_revoke_all(struct tzs_nwd_vsock *n, int sd)
+{
+	unsigned int i = 0;
+
+	for (i = 0; i < NWD_OFFERS; i++) {
+		if (n->offers[i].state != OFFER_FREE && n->offers[i].sd == sd) {
+			(void)revoke(n, &n->offers[i]);
+		}
+	}
+}
+
+unsigned int tzs_nwd_offers(struct tzs_nwd_vsock *n, int sd)
+{
+	unsigned int i = 0, count = 0;
+
+	pthread_mutex_lock(&n->lock);
+	for (i = 0; i < NWD_OFFERS; i++) {
+		count += n->offers[i].state != OFFER_FREE &&
+			 n->offers[i].sd == sd;
+	}
+	pthread_mutex_unlock(&n->lock);
+	return count;
+}
+
+static int revoke_fd(struct tzs_nwd_vsock *n, int sd,
+		     const struct tzs_vsock_shmem_cmsg *cm)
+{
+	struct nwd_offer *o = NULL;
+	int rc = 0;
+	struct tzs_dmabuf *buf = tzs_dmabuf_get(n->heaps, cm->fd, &rc);
+
+	if (!buf) {
+		return rc;
+	}
+	o = offer_find_buf(n, sd, buf);
+	tzs_dmabuf_put(n->heaps, buf);
+	if (!o) {
+		return -ENOENT;
+	}
+	return revoke(n, o);
+}
+
+/* ---------------------------------------------------------------------- */
+/* Control messages                                                        */
+
+static int cmsg_parse(const struct cmsghdr *cmsg,
+		      struct tzs_vsock_shmem_cmsg *cm)
+{
+	size_t len = 0;
+	const uint8_t *d = CMSG_DATA(cmsg);
+
+	if (cmsg->cmsg_level != TZS_SOL_VSOCK ||
+	    cmsg->cmsg_type != TZS_SCM_VSOCK_SHMEM ||
+	    cmsg->cmsg_len < CMSG_LEN(TZS_VSOCK_SHMEM_CMSG_MIN)) {
+		return -EINVAL;
+	}
+	len = cmsg->cmsg_len - CMSG_LEN(0);
+	memset(cm, 0, sizeof(*cm));
+	memcpy(cm, d, len < sizeof(*cm) ? len : sizeof(*cm));
+	if (cm->reserved || cm->fd < 0 ||
+	    cm->kind > TZS_VSOCK_SHMEM_KIND_SEND_SECURE) {
+		return -EINVAL;
+	}
+	/* Design A's 32-byte form: bytes 16.. reserved, zero. */
+	for (size_t i = sizeof(*cm); i < len; i++) {
+		if (d[i]) {
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
+int nwd_shmem_cmsgs(struct tzs_nwd_vsock *n, int sd, const void *control,
+		    size_t control_len)
+{
+	struct msghdr mh;
+	struct cmsghdr *cmsg = NULL;
+	struct tzs_vsock_shmem_cmsg cm;
+	int rc = 0;
+
+	memset(&mh, 0, sizeof(mh));
+	mh.msg_control = (void *)control;
+	mh.msg_controllen = control_len;
+	if (!nwd_sd_valid(n, sd)) {
+		return -EBADF;
+	}
+	/* Validate every message before acting on any. */
+	for (cmsg = CMSG_FIRSTHDR(&mh); cmsg; cmsg = CMSG_NXTHDR(&mh, cmsg)) {
+		rc = cmsg_parse(cmsg, &cm);
+		if (rc) {
+			return rc;
+		}
+		if (cm.subop != TZS_VSOCK_SHMEM_SUBOP_OFFER &&
+		    cm.subop != TZS_VSOCK_SHMEM_SUBOP_REVOKE) {
+			return -EINVAL;
+		}
+	}
+	for (cmsg = CMSG_FIRSTHDR(&mh); cmsg; cmsg = CMSG_NXTHDR(&mh, cmsg)) {
+		(void)cmsg_parse(cmsg, &cm);
+		rc = cm.subop == TZS_VSOCK_SHMEM_SUBOP_OFFER ?
+			     offer(n, sd, &cm) :
+			     revoke_fd(n, sd, &cm);
+		if (rc) {
+			return rc;
+		}
+	}
+	return 0;
+}
+
+long tzs_nwd_shmem(struct tzs_nwd_vsock *n, int sd, uint32_t subop, int fd,
+		   uint32_t kind)
+{
+	union {
+		struct cmsghdr h;
+		uint8_t b[CMSG_SPACE(sizeof(struct tzs_vsock_shmem_cmsg))];
+	} u;
+	struct tzs_vsock_shmem_cmsg cm = {
+		.subop = subop,
+		.fd = fd,
+		.kind = kind,
+	};
+
+	memset(&u, 0, sizeof(u));
+	u.h.cmsg_level = TZS_SOL_VSOCK;
+	u.h.cmsg_type = TZS_SCM_VSOCK_SHMEM;
+	u.h.cmsg_len = CMSG_LEN(sizeof(cm));
+	memcpy(CMSG_DATA(&u.h), &cm, sizeof(cm));
+	return tzs_nwd_sendmsg(n, sd, NULL, 0, u.b, sizeof(u.b), 0);
+}
