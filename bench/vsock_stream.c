@@ -32,7 +32,7 @@
 #define RTT_ITERS 5000
 #define RTT_WARMUP 200
 #define MSG 64
-#define CHUNK 65536u
+#define CHUNK (1u << 20)
 #define TOTAL (256ull << 20)
 #define ROUNDS 3
 

@@ -192,22 +192,55 @@ static const struct vsock_proto_ops proto_ops = {
 	.shmem = vdev_vsock_shm_rx,
 };
 
-/* One tx chain, already popped: copy, decode, hand to the proto. */
+/*
+ * Decode a chain that is one readable buffer without copying its payload:
+ * only the header is copied and checked; the payload is handed to the
+ * proto in place. That is safe because nothing decides on payload bytes:
+ * RW data is copied once into the connection's ring, an OP_SHMEM payload
+ * is decoded once into a private struct. Whatever the driver writes
+ * meanwhile only changes the data it sends. Returns false when malformed.
+ */
+static bool tx_decode_in_place(struct vdev_vsock *v,
+			       const struct virtq_chain *ch,
+			       struct vsock_hdr *h, const uint8_t **payload)
+{
+	uint32_t odd = 0;
+
+	tzs_memcpy(v->tx_buf, ch->iov[0].ptr, VSOCK_HDR_SIZE);
+	if (vsock_hdr_decode(v->tx_buf, VSOCK_HDR_SIZE, h, &odd) != VSOCK_OK ||
+	    h->len != ch->out_len - VSOCK_HDR_SIZE) {
+		return false;
+	}
+	*payload = ch->iov[0].ptr + VSOCK_HDR_SIZE;
+	return true;
+}
+
+/* A chain of several buffers: copy it whole, then decode the copy. */
+static bool tx_decode_copy(struct vdev_vsock *v, const struct virtq_chain *ch,
+			   struct vsock_hdr *h, const uint8_t **payload)
+{
+	uint32_t odd = 0;
+
+	chain_read(ch, v->tx_buf);
+	return vsock_pkt_decode(v->tx_buf, ch->out_len, h, payload, &odd) ==
+	       VSOCK_OK;
+}
+
+/* One tx chain, already popped: decode, hand to the proto. */
 static void tx_one(struct vdev_vsock *v, const struct virtq_chain *ch)
 {
 	struct vsock_hdr h;
 	struct vsock_pkt p;
 	const uint8_t *payload = NULL;
-	uint32_t odd = 0;
+	bool ok = false;
 
 	if (ch->out_len < VSOCK_HDR_SIZE || ch->out_len > VDEV_VSOCK_PKT_MAX) {
 		v->stats.tx_bad++;
 		return;
 	}
-	/* Copy first: the driver may change the buffer under us. */
-	chain_read(ch, v->tx_buf);
-	if (vsock_pkt_decode(v->tx_buf, ch->out_len, &h, &payload, &odd) !=
-	    VSOCK_OK) {
+	ok = ch->n_out == 1 ? tx_decode_in_place(v, ch, &h, &payload) :
+			      tx_decode_copy(v, ch, &h, &payload);
+	if (!ok) {
 		v->stats.tx_bad++;
 		return;
 	}

@@ -20,7 +20,7 @@
 
 #define NWD_SOCKETS 128u
 #define NWD_CONNS 128u
-#define NWD_RX_LEN 65536u /* per-connection receive buffer */
+#define NWD_RX_LEN 262144u /* per-connection receive buffer (Linux's) */
 #define NWD_OFFERS 64u
 #define NWD_POOLS 4u
 

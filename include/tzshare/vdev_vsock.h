@@ -10,8 +10,11 @@
  * (driver-readable header + payload), event 2 (4-byte event buffers).
  * Features: VERSION_1, EVENT_IDX, STREAM, SEQPACKET.
  *
- * tx: every chain is copied out of shared memory first (no TOCTOU), then
- * decoded with vsock_pkt_decode(); a chain that is short, longer than
+ * tx: the header of every chain is copied out of shared memory before it
+ * is decoded (no TOCTOU); the payload of a one-buffer chain is copied once,
+ * by the proto, straight into the connection's ring (nothing decides on
+ * its bytes), a chain of several buffers is copied whole first. A chain
+ * that is short, longer than
  * VDEV_VSOCK_PKT_MAX, or whose len does not match its bytes is dropped and
  * counted (stats.tx_bad), as is one whose src_cid is not guest_cid. The
  * chain is always returned (0 bytes written) so the driver can reuse it.
@@ -65,7 +68,9 @@
 /* Connection slots of the secure side: 64 echo children, 16 of the other
  * services, their listeners, connections closing. */
 #define VDEV_VSOCK_CONNS 96u
-#define VDEV_VSOCK_RX_LEN 65536u /* per-connection receive buffer */
+/* Per-connection receive buffer: Linux's default vsock buffer size, so a
+ * sender may have several 64 KiB packets in flight per kick. */
+#define VDEV_VSOCK_RX_LEN 262144u
 #define VDEV_VSOCK_DEFAULT_CID 3u
 
 #define VDEV_VSOCK_FEATURES                                            \
@@ -235,6 +240,7 @@ void vdev_vsock_conn_close(struct vdev_vsock *v, struct vsock_conn *c);
  * VDEV_VSOCK_ECHO_CHILDREN connections at once.
  */
 #define VDEV_VSOCK_ECHO_CHILDREN 64u
+#define VDEV_VSOCK_ECHO_BUF 65536u /* bytes one echo read takes */
 struct vdev_vsock_echo {
 	struct vdev_vsock_service svc;
 	struct vsock_conn *listener;
@@ -243,7 +249,7 @@ struct vdev_vsock_echo {
 		struct vsock_conn *c;
 		uint32_t len, off; /* pending echo bytes in buf */
 		uint32_t flags; /* SEQPACKET message flags of buf */
-		uint8_t buf[VDEV_VSOCK_RX_LEN];
+		uint8_t buf[VDEV_VSOCK_ECHO_BUF];
 	} child[VDEV_VSOCK_ECHO_CHILDREN];
 	uint64_t echoed; /* bytes sent back */
 };

@@ -105,7 +105,7 @@ TEST(seqpacket_message_in_two_packets_is_echoed_as_one)
 TEST(seqpacket_message_longer_than_a_packet_is_echoed_whole)
 {
 	struct vl *t = vl_new(VSOCK_TYPE_SEQPACKET);
-	/* Over half the device's buffer, in 10 tx packets. */
+	/* Ten tx packets, echoed in ten rx-sized ones. */
 	const uint32_t len = 9 * VDEV_VSOCK_RX_PAYLOAD_MAX + 3136;
 	static uint8_t msg[9 * VDEV_VSOCK_RX_PAYLOAD_MAX + 3136];
 	uint32_t i = 0;
@@ -119,20 +119,24 @@ TEST(seqpacket_message_longer_than_a_packet_is_echoed_whole)
 		vl_send(t, VSOCK_OP_RW, i + 4000 == len ? VSOCK_SEQ_EOM : 0,
 			msg + i, 4000);
 	}
-	/* Reading more than half of VDEV_VSOCK_RX_LEN makes a credit update
-	 * due first; the echo goes out in rx-sized packets. */
-	ASSERT_EQ(vl_drain(t, pk), 11);
-	vl_expect(&pk[0], VSOCK_OP_CREDIT_UPDATE, VL_PORT, VL_LPORT);
-	ASSERT_EQ(pk[0].h.fwd_cnt, len);
+	/* Reading more than half of VDEV_VSOCK_RX_LEN would make a credit
+	 * update due first; the echo goes out in rx-sized packets. */
+	const uint32_t upd = len > VDEV_VSOCK_RX_LEN / 2 ? 1 : 0;
+
+	ASSERT_EQ(vl_drain(t, pk), 10 + upd);
+	if (upd) {
+		vl_expect(&pk[0], VSOCK_OP_CREDIT_UPDATE, VL_PORT, VL_LPORT);
+		ASSERT_EQ(pk[0].h.fwd_cnt, len);
+	}
 	for (i = 0; i < 10; i++) {
-		vl_expect(&pk[1 + i], VSOCK_OP_RW, VL_PORT, VL_LPORT);
-		ASSERT_EQ(pk[1 + i].h.len,
+		vl_expect(&pk[upd + i], VSOCK_OP_RW, VL_PORT, VL_LPORT);
+		ASSERT_EQ(pk[upd + i].h.len,
 			  i < 9 ? VDEV_VSOCK_RX_PAYLOAD_MAX : 3136);
-		ASSERT_EQ(pk[1 + i].h.flags,
+		ASSERT_EQ(pk[upd + i].h.flags,
 			  i < 9 ? 0 : VSOCK_SEQ_EOM | VSOCK_SEQ_EOR);
-		ASSERT_MEM_EQ(pk[1 + i].data,
+		ASSERT_MEM_EQ(pk[upd + i].data,
 			      msg + i * VDEV_VSOCK_RX_PAYLOAD_MAX,
-			      pk[1 + i].h.len);
+			      pk[upd + i].h.len);
 	}
 }
 
