@@ -5,6 +5,7 @@
 
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <time.h>
 
 static inline uint64_t bench_now_ns(void)
@@ -24,6 +25,20 @@ static inline void bench_line(const char *name, double value, double baseline,
 	       value, unit, baseline, unit,
 	       baseline > 0 ? value / baseline : 0.0);
 	fflush(stdout);
+}
+
+static inline int bench_cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* Median of @n nanosecond samples (sorted in place), in microseconds. */
+static inline double bench_median_us(uint64_t *s, unsigned int n)
+{
+	qsort(s, n, sizeof(s[0]), bench_cmp_u64);
+	return (double)s[n / 2] / 1000.0;
 }
 
 #endif

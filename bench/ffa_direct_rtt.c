@@ -25,19 +25,6 @@
 
 static uint64_t samples[ITERS];
 
-static int cmp_u64(const void *a, const void *b)
-{
-	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-
-	return x < y ? -1 : x > y;
-}
-
-static double median_us(unsigned int n)
-{
-	qsort(samples, n, sizeof(samples[0]), cmp_u64);
-	return (double)samples[n / 2] / 1000.0;
-}
-
 /* One AF_UNIX SEQPACKET round trip of a 144-byte frame, median. */
 static double unix_rtt_us(void)
 {
@@ -76,7 +63,7 @@ static double unix_rtt_us(void)
 	}
 	close(sv[0]);
 	waitpid(pid, NULL, 0);
-	return median_us(ITERS);
+	return bench_median_us(samples, ITERS);
 }
 
 /*
@@ -136,7 +123,7 @@ static double relay_rtt_us(void)
 	close(a[0]);
 	waitpid(relay, NULL, 0);
 	waitpid(server, NULL, 0);
-	return median_us(ITERS);
+	return bench_median_us(samples, ITERS);
 }
 
 static double ffa_rtt_us(struct tzs_vcpu *v, bool req2)
@@ -158,7 +145,7 @@ static double ffa_rtt_us(struct tzs_vcpu *v, bool req2)
 			samples[i - WARMUP] = bench_now_ns() - t0;
 		}
 	}
-	return median_us(ITERS);
+	return bench_median_us(samples, ITERS);
 }
 
 int main(void)

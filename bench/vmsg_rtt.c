@@ -25,19 +25,6 @@
 static uint64_t samples[ITERS];
 static uint64_t samples2[ITERS];
 
-static int cmp_u64(const void *a, const void *b)
-{
-	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-
-	return x < y ? -1 : x > y;
-}
-
-static double median_us(uint64_t *s, unsigned int n)
-{
-	qsort(s, n, sizeof(s[0]), cmp_u64);
-	return (double)s[n / 2] / 1000.0;
-}
-
 static void ffa_once(struct tzs_vcpu *v)
 {
 	uint64_t args[14] = { 1, 2, 3 }, ret[14];
@@ -92,8 +79,8 @@ static double vmsg_rtt_us(struct tzs_ep *vm, bool indirect, unsigned int n,
 			samples2[i - WARMUP] = bench_now_ns() - t1;
 		}
 	}
-	*ffa = median_us(samples, n);
-	r = median_us(samples2, n);
+	*ffa = bench_median_us(samples, n);
+	r = bench_median_us(samples2, n);
 	tzs_vmsg_echo_close(e);
 	tzs_vmsg_bus_close(b);
 	return r;

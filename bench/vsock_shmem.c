@@ -29,6 +29,7 @@
 #include <tzshare/vsock_host.h>
 
 #include "bench_util.h"
+#include "bench_vsock.h"
 
 #define MAX_SIZE (64ull << 20)
 #define SEND_CHUNK 65536u
@@ -112,25 +113,14 @@ static int connect_to(struct tzs_nwd_vsock *n, uint32_t port)
 int main(void)
 {
 	struct tzs_dma_heap_allocation_data d = { 0 };
-	struct tzs_launch_opts lo = { 0 };
-	struct tzs_launch l;
-	struct tzs_ep *vm = NULL;
+	struct bench_vsock b;
 	struct tzs_nwd_vsock *n = NULL;
 	struct tzs_heaps *h = NULL;
 	uint64_t crossover = 0;
 	int rc = 0, err = 0;
 
-	signal(SIGPIPE, SIG_IGN);
-	/* The reader prints a line per offer: keep the output to bench lines. */
-	lo.stderr_fd = open("/dev/null", O_WRONLY | O_CLOEXEC);
-	rc = tzs_launch_start(&lo, &l);
-	if (rc) {
-		die("launch", rc);
-	}
-	rc = tzs_vm_attach(tzs_launch_take_vm(&l, 1), NULL, &vm);
-	if (rc || (rc = tzs_nwd_vsock_open(vm, NULL, &n))) {
-		die("VM / vsock", rc);
-	}
+	bench_vsock_start(&b);
+	n = b.n;
 	h = tzs_nwd_vsock_heaps(n);
 	int rd = connect_to(n, TZS_VSOCK_PORT_READER);
 	int sk = connect_to(n, TZS_VSOCK_PORT_SINK_SUM);
@@ -183,8 +173,6 @@ int main(void)
 		   crossover ? (double)(crossover >> 10) : -1.0, 256.0, "KiB");
 	tzs_nwd_close(n, rd);
 	tzs_nwd_close(n, sk);
-	tzs_nwd_vsock_close(n);
-	tzs_ep_detach(vm);
-	tzs_launch_stop(&l, 5000);
+	bench_vsock_stop(&b);
 	return 0;
 }

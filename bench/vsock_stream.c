@@ -28,6 +28,7 @@
 #include <tzshare/vsock_host.h>
 
 #include "bench_util.h"
+#include "bench_vsock.h"
 
 #define RTT_ITERS 5000
 #define RTT_WARMUP 200
@@ -43,19 +44,6 @@ static void die(const char *what, long rc)
 {
 	fprintf(stderr, "vsock_stream: %s: %ld\n", what, rc);
 	exit(1);
-}
-
-static int cmp_u64(const void *a, const void *b)
-{
-	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-
-	return x < y ? -1 : x > y;
-}
-
-static double median_us(uint64_t *s, unsigned int n)
-{
-	qsort(s, n, sizeof(s[0]), cmp_u64);
-	return (double)s[n / 2] / 1000.0;
 }
 
 static bool full_io(int fd, void *p, size_t n, bool wr)
@@ -151,8 +139,8 @@ static void bench_rtt(struct tzs_nwd_vsock *n)
 	tzs_nwd_close(n, sd);
 	close(ufd);
 	waitpid(pid, NULL, 0);
-	bench_line("vsock_echo_rtt", median_us(s_vsock, RTT_ITERS),
-		   median_us(s_unix, RTT_ITERS), "us");
+	bench_line("vsock_echo_rtt", bench_median_us(s_vsock, RTT_ITERS),
+		   bench_median_us(s_unix, RTT_ITERS), "us");
 }
 
 static double vsock_tput_once(struct tzs_nwd_vsock *n)
@@ -229,27 +217,11 @@ static void bench_tput(struct tzs_nwd_vsock *n)
 
 int main(void)
 {
-	struct tzs_launch_opts lo = { 0 };
-	struct tzs_launch l;
-	struct tzs_ep *vm = NULL;
-	struct tzs_nwd_vsock *n = NULL;
-	int rc = 0;
+	struct bench_vsock b;
 
-	signal(SIGPIPE, SIG_IGN);
-	/* The reader prints a line per offer: keep the output to bench lines. */
-	lo.stderr_fd = open("/dev/null", O_WRONLY | O_CLOEXEC);
-	rc = tzs_launch_start(&lo, &l);
-	if (rc) {
-		die("launch", rc);
-	}
-	rc = tzs_vm_attach(tzs_launch_take_vm(&l, 1), NULL, &vm);
-	if (rc || (rc = tzs_nwd_vsock_open(vm, NULL, &n))) {
-		die("VM / vsock", rc);
-	}
-	bench_rtt(n);
-	bench_tput(n);
-	tzs_nwd_vsock_close(n);
-	tzs_ep_detach(vm);
-	tzs_launch_stop(&l, 5000);
+	bench_vsock_start(&b);
+	bench_rtt(b.n);
+	bench_tput(b.n);
+	bench_vsock_stop(&b);
 	return 0;
 }

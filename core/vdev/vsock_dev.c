@@ -249,20 +249,7 @@ static void tx_one(struct vdev_vsock *v, const struct virtq_chain *ch)
 		v->stats.tx_bad_cid++;
 		return;
 	}
-	p = (struct vsock_pkt){
-		.src_cid = h.src_cid,
-		.dst_cid = h.dst_cid,
-		.src_port = h.src_port,
-		.dst_port = h.dst_port,
-		.len = h.len,
-		.type = h.type,
-		.op = h.op,
-		.flags = h.flags,
-		.buf_alloc = h.buf_alloc,
-		.fwd_cnt = h.fwd_cnt,
-		.payload = payload,
-		.payload_len = h.len,
-	};
+	p = vsock_pkt_from_hdr(&h, payload);
 	v->stats.tx_pkts++;
 	vsock_proto_rx(&v->proto, &p, v->now_ms);
 }

@@ -80,6 +80,21 @@ static int reclaim(struct vmsg_ffa_frontend *fe,
 	return VMSG_T_OK;
 }
 
+/* A free slot and a fresh id for a new area of @page_count pages. */
+static int area_begin(struct vmsg_ffa_frontend *fe, uint32_t page_count,
+		      struct vmsg_ffa_frontend_area **a, uint16_t *id)
+{
+	if (!fe->negotiated || page_count == 0) {
+		return VMSG_T_E_STATE;
+	}
+	*a = free_slot(fe);
+	if (!*a) {
+		return VMSG_T_E_NOMEM;
+	}
+	*id = pick_id(fe);
+	return VMSG_T_OK;
+}
+
 /* AREA_SHARE of @handle as area @id; VMSG_T_OK when the device took it. */
 static int area_share_msg(struct vmsg_ffa_frontend *fe, uint16_t id,
 			  uint64_t handle, uint64_t tag, uint32_t page_count,
@@ -126,16 +141,11 @@ int vmsg_ffa_frontend_area_share(struct vmsg_ffa_frontend *fe, uint64_t pa,
 	struct vmsg_ffa_frontend_area *a = NULL;
 	uint64_t handle = 0;
 	uint16_t id = 0;
-	int rc = 0;
+	int rc = area_begin(fe, page_count, &a, &id);
 
-	if (!fe->negotiated || page_count == 0) {
-		return VMSG_T_E_STATE;
+	if (rc != VMSG_T_OK) {
+		return rc;
 	}
-	a = free_slot(fe);
-	if (!a) {
-		return VMSG_T_E_NOMEM;
-	}
-	id = pick_id(fe);
 	rc = fe->ops->mem_share(fe->ctx, pa, page_count, attrs, &handle);
 	if (rc != VMSG_T_OK) {
 		return rc;
@@ -157,16 +167,11 @@ int vmsg_ffa_frontend_area_attach(struct vmsg_ffa_frontend *fe, uint64_t handle,
 {
 	struct vmsg_ffa_frontend_area *a = NULL;
 	uint16_t id = 0;
-	int rc = 0;
+	int rc = area_begin(fe, page_count, &a, &id);
 
-	if (!fe->negotiated || page_count == 0) {
-		return VMSG_T_E_STATE;
+	if (rc != VMSG_T_OK) {
+		return rc;
 	}
-	a = free_slot(fe);
-	if (!a) {
-		return VMSG_T_E_NOMEM;
-	}
-	id = pick_id(fe);
 	rc = area_share_msg(fe, id, handle, tag, page_count, attrs);
 	if (rc != VMSG_T_OK) {
 		return rc;

@@ -403,6 +403,27 @@ static void rx_established(struct vsock_proto *p, struct vsock_conn *c,
 	}
 }
 
+struct vsock_pkt vsock_pkt_from_hdr(const struct vsock_hdr *h,
+				    const uint8_t *payload)
+{
+	struct vsock_pkt p = {
+		.src_cid = h->src_cid,
+		.dst_cid = h->dst_cid,
+		.src_port = h->src_port,
+		.dst_port = h->dst_port,
+		.len = h->len,
+		.type = h->type,
+		.op = h->op,
+		.flags = h->flags,
+		.buf_alloc = h->buf_alloc,
+		.fwd_cnt = h->fwd_cnt,
+		.payload = payload,
+		.payload_len = h->len,
+	};
+
+	return p;
+}
+
 /** Handle one decoded packet addressed to this endpoint. */
 void vsock_proto_rx(struct vsock_proto *p, const struct vsock_pkt *pkt,
 		    uint64_t now_ms)

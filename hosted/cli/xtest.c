@@ -58,6 +58,17 @@ static uint8_t *kernel_view(struct xt *x, int fd)
 	return va;
 }
 
+/* A 4 KiB read/write `system` buffer mapped for us (*fd: its fd). */
+static uint8_t *system_buffer(struct xt *x, int *fd)
+{
+	int err = 0;
+
+	*fd = cli_alloc(x->h, "system", 4096, O_RDWR);
+	return *fd >= 0 ? tzs_dmabuf_mmap(x->h, *fd, 0, 4096,
+					  PROT_READ | PROT_WRITE, &err) :
+			  NULL;
+}
+
 /* ---------------------------------------------------------------------- */
 /* Cases                                                                   */
 
@@ -118,14 +129,11 @@ static bool offer_cycle(struct xt *x, uint32_t port, int fd, uint32_t kind,
 static bool xt_shm_share(struct xt *x)
 {
 	struct cli_record rec;
-	int err = 0;
-	int fd = cli_alloc(x->h, "system", 4096, O_RDWR);
-	uint8_t *va = fd >= 0 ? tzs_dmabuf_mmap(x->h, fd, 0, 4096,
-						PROT_READ | PROT_WRITE, &err) :
-				NULL;
+	int fd = -1;
+	uint8_t *va = system_buffer(x, &fd);
 
 	if (!va) {
-		XT_FAIL(x, "system buffer: %d %d", fd, err);
+		XT_FAIL(x, "system buffer: %d", fd);
 	}
 	memcpy(va, CLI_HELLO, sizeof(CLI_HELLO));
 	cli_secure_forget(x->w);
@@ -190,14 +198,11 @@ static bool xt_shm_transform(struct xt *x)
 	static const char text[] = "hello from the normal world";
 	static const char want[] = "HELLO FROM THE NORMAL WORLD";
 	struct cli_record rec;
-	int err = 0;
-	int fd = cli_alloc(x->h, "system", 4096, O_RDWR);
-	uint8_t *va = fd >= 0 ? tzs_dmabuf_mmap(x->h, fd, 0, 4096,
-						PROT_READ | PROT_WRITE, &err) :
-				NULL;
+	int fd = -1;
+	uint8_t *va = system_buffer(x, &fd);
 
 	if (!va) {
-		XT_FAIL(x, "system buffer: %d %d", fd, err);
+		XT_FAIL(x, "system buffer: %d", fd);
 	}
 	memcpy(va, text, sizeof(text));
 	if (!offer_cycle(x, TZS_VSOCK_PORT_TRANSFORM, fd, VSOCK_SHMEM_SHARE,

@@ -419,35 +419,43 @@ long tzs_nwd_recv(struct tzs_nwd_vsock *n, int sd, void *buf, size_t len,
 /* Linux UIO_MAXIOV: more buffers than this is EMSGSIZE. */
 #define NWD_MAXIOV 1024u
 
-static struct vsock_iov *iov_copy(const struct iovec *iov, size_t iovcnt)
+/*
+ * The socket layer's message header over a copy of @iov (struct iovec and
+ * struct vsock_iov are distinct types). Free mh->iov afterwards.
+ */
+static int msg_setup(struct vsk_msghdr *mh, const struct iovec *iov,
+		     size_t iovcnt)
 {
-	struct vsock_iov *v = calloc(iovcnt ? iovcnt : 1, sizeof(*v));
+	struct vsock_iov *v = NULL;
 	size_t i = 0;
 
-	for (i = 0; v && i < iovcnt; i++) {
+	if (iovcnt > NWD_MAXIOV) {
+		return -EMSGSIZE;
+	}
+	v = calloc(iovcnt ? iovcnt : 1, sizeof(*v));
+	if (!v) {
+		return -ENOMEM;
+	}
+	for (i = 0; i < iovcnt; i++) {
 		v[i].base = iov[i].iov_base;
 		v[i].len = iov[i].iov_len;
 	}
-	return v;
+	memset(mh, 0, sizeof(*mh));
+	mh->iov = v;
+	mh->iovlen = (uint32_t)iovcnt;
+	return 0;
 }
 
 long tzs_nwd_sendmsg(struct tzs_nwd_vsock *n, int sd, const struct iovec *iov,
 		     size_t iovcnt, const void *control, size_t control_len,
 		     int flags)
 {
-	struct vsk_msghdr mh = { 0 };
-	struct vsock_iov *v = NULL;
-	long rc = 0;
+	struct vsk_msghdr mh;
+	long rc = msg_setup(&mh, iov, iovcnt);
 
-	if (iovcnt > NWD_MAXIOV) {
-		return -EMSGSIZE;
+	if (rc) {
+		return rc;
 	}
-	v = iov_copy(iov, iovcnt);
-	if (!v) {
-		return -ENOMEM;
-	}
-	mh.iov = v;
-	mh.iovlen = (uint32_t)iovcnt;
 	pthread_mutex_lock(&n->lock);
 	if (control && control_len) {
 		rc = nwd_shmem_cmsgs(n, sd, control, control_len);
@@ -458,31 +466,24 @@ long tzs_nwd_sendmsg(struct tzs_nwd_vsock *n, int sd, const struct iovec *iov,
 	}
 	nwd_pump(n);
 	pthread_mutex_unlock(&n->lock);
-	free(v);
+	free((void *)mh.iov);
 	return rc;
 }
 
 long tzs_nwd_recvmsg(struct tzs_nwd_vsock *n, int sd, const struct iovec *iov,
 		     size_t iovcnt, int flags, int *msg_flags)
 {
-	struct vsk_msghdr mh = { 0 };
-	struct vsock_iov *v = NULL;
-	long rc = 0;
+	struct vsk_msghdr mh;
+	long rc = msg_setup(&mh, iov, iovcnt);
 
-	if (iovcnt > NWD_MAXIOV) {
-		return -EMSGSIZE;
+	if (rc) {
+		return rc;
 	}
-	v = iov_copy(iov, iovcnt);
-	if (!v) {
-		return -ENOMEM;
-	}
-	mh.iov = v;
-	mh.iovlen = (uint32_t)iovcnt;
 	rc = LOCKED(n, vsk_recvmsg(&n->st, sd, &mh, flags));
 	if (msg_flags) {
 		*msg_flags = mh.flags;
 	}
-	free(v);
+	free((void *)mh.iov);
 	return rc;
 }
 

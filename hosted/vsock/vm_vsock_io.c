@@ -216,20 +216,7 @@ static bool rx_deliver(struct tzs_vsock_drv *d, uint32_t len,
 		d->stats.rx_bad++;
 		return false;
 	}
-	p = (struct vsock_pkt){
-		.src_cid = h.src_cid,
-		.dst_cid = h.dst_cid,
-		.src_port = h.src_port,
-		.dst_port = h.dst_port,
-		.len = h.len,
-		.type = h.type,
-		.op = h.op,
-		.flags = h.flags,
-		.buf_alloc = h.buf_alloc,
-		.fwd_cnt = h.fwd_cnt,
-		.payload = payload,
-		.payload_len = h.len,
-	};
+	p = vsock_pkt_from_hdr(&h, payload);
 	d->stats.rx_pkts++;
 	d->stats.rx_bytes += h.len;
 	cb->rx(cb->ctx, &p);

@@ -76,6 +76,10 @@ struct vsock_pkt {
 	uint32_t payload_len; /* bytes at payload; must equal len */
 };
 
+/* The packet a decoded header and its payload (h->len bytes) make. */
+struct vsock_pkt vsock_pkt_from_hdr(const struct vsock_hdr *h,
+				    const uint8_t *payload);
+
 enum vsock_state {
 	VSOCK_ST_FREE = 0, /* slot unused */
 	VSOCK_ST_LISTEN,
