@@ -44,9 +44,36 @@ TEST(demo_passes_and_secure_side_prints_both_buffers)
 
 	ASSERT_EQ(run("demo", out, sizeof(out)), 0);
 	ASSERT_TRUE(strstr(out, "demo: PASS") != NULL);
-	ASSERT_EQ(count(out, "secure side says: [sp 0x8001] Hello World!"), 2);
+	ASSERT_EQ(count(out, "shmem reader: offer 1 SHARE 4096 bytes: "
+			     "\"Hello World!\""),
+		  1);
+	ASSERT_EQ(count(out, "shmem reader: offer 2 LEND 4096 bytes: "
+			     "\"Hello World!\""),
+		  1);
 	ASSERT_TRUE(strstr(out, "SIGSEGV") != NULL);
 	ASSERT_EQ(count(out, "[FAIL]"), 0);
+}
+
+TEST(xtest_passes_every_case)
+{
+	static char out[16384];
+
+	ASSERT_EQ(run("xtest", out, sizeof(out)), 0);
+	ASSERT_TRUE(strstr(out, "xtest: 11 run, 11 passed, 0 failed") != NULL);
+	ASSERT_EQ(count(out, "FAIL"), 0);
+}
+
+TEST(xtest_runs_a_group_and_refuses_an_unknown_case)
+{
+	static char out[8192];
+	int st = 0;
+
+	ASSERT_EQ(run("xtest neg_", out, sizeof(out)), 0);
+	ASSERT_TRUE(strstr(out, "xtest: 4 run, 4 passed, 0 failed") != NULL);
+	ASSERT_TRUE(strstr(out, "shm_share") == NULL);
+	st = run("xtest no_such_case", out, sizeof(out));
+	ASSERT_TRUE(WIFEXITED(st) && WEXITSTATUS(st) == 2);
+	ASSERT_TRUE(strstr(out, "no case no_such_case") != NULL);
 }
 
 TEST(info_lists_the_default_sp_services)
