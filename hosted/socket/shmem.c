@@ -401,15 +401,18 @@ static int revoke_fd(struct tzs_nwd_vsock *n, int sd,
 /* ---------------------------------------------------------------------- */
 /* Control messages                                                        */
 
-static int cmsg_parse(const struct cmsghdr *cmsg,
+/* @room: control bytes from @cmsg to the end of the buffer. */
+static int cmsg_parse(const struct cmsghdr *cmsg, size_t room,
 		      struct tzs_vsock_shmem_cmsg *cm)
 {
 	size_t len = 0;
 	const uint8_t *d = CMSG_DATA(cmsg);
 
+	/* CMSG_FIRSTHDR does not bound cmsg_len: Linux's CMSG_OK does. */
 	if (cmsg->cmsg_level != TZS_SOL_VSOCK ||
 	    cmsg->cmsg_type != TZS_SCM_VSOCK_SHMEM ||
-	    cmsg->cmsg_len < CMSG_LEN(TZS_VSOCK_SHMEM_CMSG_MIN)) {
+	    cmsg->cmsg_len < CMSG_LEN(TZS_VSOCK_SHMEM_CMSG_MIN) ||
+	    cmsg->cmsg_len > room) {
 		return -EINVAL;
 	}
 	len = cmsg->cmsg_len - CMSG_LEN(0);
@@ -428,6 +431,12 @@ static int cmsg_parse(const struct cmsghdr *cmsg,
 	return 0;
 }
 
+static size_t cmsg_room(const struct msghdr *mh, const struct cmsghdr *cmsg)
+{
+	return mh->msg_controllen - (size_t)((const uint8_t *)cmsg -
+					     (const uint8_t *)mh->msg_control);
+}
+
 int nwd_shmem_cmsgs(struct tzs_nwd_vsock *n, int sd, const void *control,
 		    size_t control_len)
 {
@@ -444,7 +453,7 @@ int nwd_shmem_cmsgs(struct tzs_nwd_vsock *n, int sd, const void *control,
 	}
 	/* Validate every message before acting on any. */
 	for (cmsg = CMSG_FIRSTHDR(&mh); cmsg; cmsg = CMSG_NXTHDR(&mh, cmsg)) {
-		rc = cmsg_parse(cmsg, &cm);
+		rc = cmsg_parse(cmsg, cmsg_room(&mh, cmsg), &cm);
 		if (rc) {
 			return rc;
 		}
@@ -454,7 +463,7 @@ int nwd_shmem_cmsgs(struct tzs_nwd_vsock *n, int sd, const void *control,
 		}
 	}
 	for (cmsg = CMSG_FIRSTHDR(&mh); cmsg; cmsg = CMSG_NXTHDR(&mh, cmsg)) {
-		(void)cmsg_parse(cmsg, &cm);
+		(void)cmsg_parse(cmsg, cmsg_room(&mh, cmsg), &cm);
 		rc = cm.subop == TZS_VSOCK_SHMEM_SUBOP_OFFER ?
 			     offer(n, sd, &cm) :
 			     revoke_fd(n, sd, &cm);
