@@ -64,6 +64,7 @@ struct tzs_nwd_vsock {
 	struct tzs_nwd_vsock_opts o;
 	bool tx_dirty; /* packets queued since the last kick */
 	bool gone; /* the device failed: every wait returns ECONNRESET */
+	bool gone_reset; /* ... and every connection was reset */
 	struct nwd_rx *rx_head, *rx_tail;
 
 	struct vsk_stack st;

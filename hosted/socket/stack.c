@@ -124,6 +124,16 @@ int nwd_pump(struct tzs_nwd_vsock *n)
 		}
 		count += deliver_backlog(n);
 	}
+	/* The device is gone (SP dead, bus broken): nothing will answer, so
+	 * every connection ends now with ECONNRESET, as on TRANSPORT_RESET;
+	 * else a send on one would "succeed" into a dead ring. Counts as a
+	 * change, so a waiting call looks at its socket again. */
+	if (n->gone && !n->gone_reset) {
+		n->gone_reset = true;
+		count += deliver_backlog(n);
+		vsk_stack_transport_reset(&n->st);
+		count++;
+	}
 	vsk_stack_tick(&n->st);
 	return count;
 }
