@@ -157,6 +157,11 @@ int nwd_pool_release(void *ctx, uint64_t handle)
 		if (n->pools[i].used && n->pools[i].handle == handle) {
 			rc = tzs_vmsg_bus_area_unshare(n->bus,
 						       n->pools[i].area_id);
+			/* Device gone: forget the area, the heap reclaims. */
+			if (rc == VMSG_T_E_BUS) {
+				rc = tzs_vmsg_bus_area_reclaim(
+					n->bus, n->pools[i].area_id);
+			}
 			/* Refused: the device forgot it (bus reset); gone. */
 			if (rc == 0 || rc == VMSG_T_E_REFUSED) {
 				n->pools[i].used = false;
@@ -231,6 +236,10 @@ static int offer_unmap(struct tzs_nwd_vsock *n, struct nwd_offer *o)
 		return 0;
 	}
 	rc = tzs_vmsg_bus_area_unshare(n->bus, o->area_id);
+	if (rc == VMSG_T_E_BUS) {
+		/* The device side is gone (SP dead): reclaim directly. */
+		rc = tzs_vmsg_bus_area_reclaim(n->bus, o->area_id);
+	}
 	if (rc == VMSG_T_E_STATE) {
 		n->stats.unshare_busy++;
 		while (tzs_vmsg_bus_area_live(n->bus, o->area_id) &&

@@ -861,6 +861,30 @@ void vmsg_bus_area_drop(struct tzs_vmsg_bus *b, uint16_t area_id)
 	pthread_mutex_unlock(&b->lock);
 }
 
+int tzs_vmsg_bus_area_reclaim(struct tzs_vmsg_bus *b, uint16_t area_id)
+{
+	struct vmsg_ffa_frontend_area *a = NULL;
+	int rc = VMSG_T_E_STATE;
+
+	pthread_mutex_lock(&b->lock);
+	a = vmsg_ffa_frontend_area(&b->fe, area_id);
+	if (a && a->used) {
+		rc = VMSG_T_OK;
+		/* The SPMC refuses while the SP still holds it: no harm. */
+		if (!a->external) {
+			rc = tzs_ep_mem_reclaim(b->v, a->handle, 0) == FFA_OK ?
+				     VMSG_T_OK :
+				     VMSG_T_E_BUS;
+			b->stats.reclaims += rc == VMSG_T_OK;
+		}
+		if (rc == VMSG_T_OK) {
+			memset(a, 0, sizeof(*a));
+		}
+	}
+	pthread_mutex_unlock(&b->lock);
+	return rc;
+}
+
 bool tzs_vmsg_bus_area_live(struct tzs_vmsg_bus *b, uint16_t area_id)
 {
 	bool live = false;

@@ -194,6 +194,14 @@ int tzs_vmsg_bus_area_attach(struct tzs_vmsg_bus *b, uint64_t handle,
 			     uint32_t attrs, uint64_t *bus_addr);
 /** AREA_UNSHARE + reclaim; VMSG_T_E_STATE when the device said BUSY. */
 int tzs_vmsg_bus_area_unshare(struct tzs_vmsg_bus *b, uint16_t area_id);
+/**
+ * tzs_vmsg_bus_area_reclaim() - the device side is gone (an unshare failed
+ * with VMSG_T_E_BUS): reclaim area @area_id directly, as close does (the
+ * SPMC relinquished a dead SP's retrievals), and forget it; an attached
+ * handle is only forgotten. VMSG_T_OK, VMSG_T_E_STATE no such area,
+ * VMSG_T_E_BUS the SPMC refused (the SP still holds it: the area stays).
+ */
+int tzs_vmsg_bus_area_reclaim(struct tzs_vmsg_bus *b, uint16_t area_id);
 /** Is the area still ours to reclaim (shared or release pending)? */
 bool tzs_vmsg_bus_area_live(struct tzs_vmsg_bus *b, uint16_t area_id);
 /** Last FF-A error a carriage or memory call returned (FFA_OK if none). */

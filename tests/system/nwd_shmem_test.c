@@ -683,31 +683,56 @@ TEST(protected_pool_pages_are_never_mapped_in_the_vm)
 }
 
 /*
- * The SP dies while it holds a lent buffer. REVOKE cannot reach it; the
- * call must return (not hang) and the buffer must come back: the SPMC
- * relinquished what the dead SP had retrieved.
+ * The SP dies while it holds offers. The connections are reset as soon as
+ * the stack finds the device gone; REVOKE cannot reach the device, so the
+ * area's unshare fails on the bus and the stack reclaims directly (the
+ * SPMC relinquished what the dead SP had retrieved): REVOKE and close
+ * return 0 at once and the buffers are the VM's again, the protected pool
+ * is released when its buffer is freed. New offers fail with ENOTCONN.
  */
-TEST(sp_death_with_a_live_lend_offer_gives_the_buffer_back)
+TEST(sp_death_with_live_offers_gives_the_buffers_back)
 {
-	struct tzs_nwd_vsock_opts o = { .revoke_timeout_ms = 1000 };
 	struct nw w;
-	uint8_t *lent = NULL;
-	int fd = 0, sd = 0;
+	uint8_t *lent = NULL, *lent2 = NULL;
+	int fd = 0, fd2 = 0, prot = 0, sd = 0, sd2 = 0;
 
-	nw_start(&w, &o);
+	nw_start(&w, NULL);
 	fd = nw_alloc(&w, "ffa", 4096, O_RDWR);
+	fd2 = nw_alloc(&w, "ffa", 4096, O_RDWR);
+	prot = nw_alloc(&w, SV, 4096, O_RDWR);
 	lent = nw_view(&w, fd);
+	lent2 = nw_view(&w, fd2);
 	nw_fill(lent, 4096, 11);
+	nw_fill(lent2, 4096, 12);
 	sd = nw_connect(w.n, TZS_VSOCK_PORT_READER);
+	sd2 = nw_connect(w.n, TZS_VSOCK_PORT_READER);
 	(void)offer_ok(&w, sd, fd, VSOCK_SHMEM_LEND, 4096);
+	(void)offer_ok(&w, sd, prot, VSOCK_SHMEM_SEND_SECURE, 4096);
+	(void)offer_ok(&w, sd2, fd2, VSOCK_SHMEM_LEND, 4096);
 	ASSERT_TRUE(nw_faults(lent));
+	ASSERT_EQ(nw_shares(&w), w.base_shares + 3);
 	nw_kill_sp(&w);
+	/* REVOKE of a lent buffer: reclaimed directly. */
 	ASSERT_EQ(tzs_nwd_shmem(w.n, sd, REVOKE, fd, 0), 0);
-	ASSERT_EQ(tzs_nwd_offers(w.n, sd), 0);
 	ASSERT_FALSE(nw_busy(&w, fd));
 	ASSERT_FALSE(nw_faults(lent));
 	ASSERT_EQ(lent[7], nw_byte(11, 7));
+	ASSERT_EQ(tzs_nwd_offers(w.n, sd), 1);
+	ASSERT_EQ(nw_shares(&w), w.base_shares + 2);
+	/* The connection is gone: no new offer. */
+	ASSERT_EQ(tzs_nwd_shmem(w.n, sd, OFFER, fd, 0), -ENOTCONN);
+	/* REVOKE of a protected buffer; freeing it releases the pool. */
+	ASSERT_EQ(tzs_nwd_shmem(w.n, sd, REVOKE, prot, 0), 0);
+	ASSERT_EQ(tzs_dmabuf_close(w.h, prot), 0);
+	ASSERT_EQ(nw_shares(&w), w.base_shares + 1);
+	/* Closing a socket with a live lent offer gives it back too. */
+	ASSERT_EQ(tzs_nwd_close(w.n, sd2), 0);
+	ASSERT_FALSE(nw_busy(&w, fd2));
+	ASSERT_FALSE(nw_faults(lent2));
+	ASSERT_EQ(lent2[7], nw_byte(12, 7));
+	ASSERT_EQ(nw_shares(&w), w.base_shares);
 	ASSERT_EQ(tzs_nwd_close(w.n, sd), 0);
 	ASSERT_EQ(tzs_dmabuf_close(w.h, fd), 0);
+	ASSERT_EQ(tzs_dmabuf_close(w.h, fd2), 0);
 	nw_stop(&w);
 }
