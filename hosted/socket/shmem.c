@@ -16,7 +16,9 @@
  * the device still answers BUSY we wait for its AREA_RELEASE. Only then
  * is the buffer marked free and its reference dropped. A connection that
  * is gone (reset, closed by the peer) skips the REVOKE message: the device
- * already released what the connection held.
+ * already released what the connection held. When the device side is gone
+ * altogether (the SP died: the unshare fails on the bus) the area is
+ * reclaimed directly; the SPMC relinquished what the dead SP retrieved.
  *
  * Errors (negative errno): EBADF unknown dma-buf, EINVAL malformed cmsg
  * or a kind the heap does not do, EBUSY buffer already offered (on any

@@ -16,6 +16,10 @@
  * the lock and sleeps on the VM's interrupt descriptor (notifications of
  * the bus) for at most WAIT_SLICE_MS, so a secure-side event is seen
  * promptly and another thread can run meanwhile.
+ *
+ * A device that fails (a kick or poll errs: SP dead, bus broken) is gone
+ * for good: every connection is reset once, as on TRANSPORT_RESET, and
+ * waits return ECONNRESET from then on.
  */
 #include "nwd_priv.h"
 

@@ -24,6 +24,11 @@
  * handshake OP_SHMEM REVOKE -> REVOKE_DONE -> AREA_UNSHARE -> reclaim, and
  * returns only when the buffer is the VM's again. Offers left when a
  * socket is closed are revoked the same way.
+ *
+ * The SP dies (the device fails a kick or poll): every connection is
+ * reset (its calls report ECONNRESET once, then end of stream and EPIPE;
+ * new connects fail with ECONNRESET), and REVOKE or close reclaims an
+ * offered buffer directly (the SPMC relinquished the dead SP's hold).
  */
 #ifndef TZSHARE_NWD_VSOCK_H
 #define TZSHARE_NWD_VSOCK_H

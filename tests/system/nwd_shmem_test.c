@@ -554,14 +554,15 @@ TEST(closing_the_socket_revokes_its_live_offers)
 /*
  * close() of the dma-buf fd while offered drops the fd, not the buffer:
  * the offer holds it. The fd no longer names it (REVOKE by that number is
- * EBADF), so the offer ends with the socket; only then is the memory
- * reclaimed and freed (the protected pool released).
+ * EBADF, and once the number is reused it names the new buffer), so the
+ * offer ends with the socket; only then is the memory reclaimed and freed
+ * (the protected pool released).
  */
 TEST(closing_the_dmabuf_fd_keeps_the_memory_until_the_offer_ends)
 {
 	struct nw w;
 	uint8_t *lent = NULL;
-	int ffa = 0, prot = 0, sd = 0;
+	int ffa = 0, prot = 0, sd = 0, again = 0;
 
 	nw_start(&w, NULL);
 	ffa = nw_alloc(&w, "ffa", 4096, O_RDWR);
@@ -574,6 +575,11 @@ TEST(closing_the_dmabuf_fd_keeps_the_memory_until_the_offer_ends)
 	ASSERT_EQ(tzs_dmabuf_close(w.h, ffa), 0);
 	ASSERT_EQ(tzs_dmabuf_close(w.h, prot), 0);
 	ASSERT_EQ(tzs_nwd_shmem(w.n, sd, REVOKE, ffa, 0), -EBADF);
+	/* The lowest free number comes back for a new buffer: it names that
+	 * buffer, not the offered one. */
+	again = nw_alloc(&w, "system", 4096, O_RDWR);
+	ASSERT_EQ(again, ffa);
+	ASSERT_EQ(tzs_nwd_shmem(w.n, sd, REVOKE, again, 0), -ENOENT);
 	ASSERT_EQ(tzs_nwd_offers(w.n, sd), 2);
 	ASSERT_EQ(nw_shares(&w), w.base_shares + 2);
 	ASSERT_TRUE(nw_faults(lent));
@@ -581,6 +587,7 @@ TEST(closing_the_dmabuf_fd_keeps_the_memory_until_the_offer_ends)
 	/* The lend reclaimed, the pool's last buffer freed: no share left. */
 	ASSERT_EQ(nw_shares(&w), w.base_shares);
 	ASSERT_FALSE(nw_faults(lent));
+	ASSERT_EQ(tzs_dmabuf_close(w.h, again), 0);
 	nw_stop(&w);
 }
 
