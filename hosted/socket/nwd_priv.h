@@ -51,6 +51,7 @@ struct nwd_pool {
 /* A received packet waiting for the socket layer (see stack.c). */
 struct nwd_rx {
 	struct nwd_rx *next;
+	bool reset; /* a TRANSPORT_RESET event, in order with the packets */
 	struct vsock_pkt pkt;
 	uint8_t data[];
 };
@@ -92,8 +93,13 @@ bool nwd_sd_valid(struct tzs_nwd_vsock *n, int sd);
 void nwd_shmem_rx(struct tzs_nwd_vsock *n, int sd, const struct vsock_shmem *m);
 int nwd_shmem_cmsgs(struct tzs_nwd_vsock *n, int sd, const void *control,
 		    size_t control_len);
-/* Revoke every live offer of @sd (close, connection lost). */
+/*
+ * Revoke every live offer of @sd (close, connection lost). Offers whose
+ * revoke failed are kept as orphans (no socket: a new socket reusing the
+ * number never sees them) and retried by nwd_shmem_revoke_all(n, -1).
+ */
 void nwd_shmem_revoke_all(struct tzs_nwd_vsock *n, int sd);
+#define NWD_ORPHAN (-1)
 int nwd_pool_release(void *ctx, uint64_t handle);
 
 #endif /* NWD_PRIV_H */

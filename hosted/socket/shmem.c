@@ -372,8 +372,13 @@ void nwd_shmem_revoke_all(struct tzs_nwd_vsock *n, int sd)
 	unsigned int i = 0;
 
 	for (i = 0; i < NWD_OFFERS; i++) {
-		if (n->offers[i].state != OFFER_FREE && n->offers[i].sd == sd) {
-			(void)revoke(n, &n->offers[i]);
+		struct nwd_offer *o = &n->offers[i];
+
+		if (o->state == OFFER_FREE || o->sd != sd) {
+			continue;
+		}
+		if (revoke(n, o) != 0) {
+			o->sd = NWD_ORPHAN; /* the socket goes: keep it apart */
 		}
 	}
 }

@@ -47,19 +47,9 @@ uint64_t nwd_now_ms(void)
 /* ---------------------------------------------------------------------- */
 /* Transport                                                               */
 
-static void backlog_rx(void *ctx, const struct vsock_pkt *pkt)
+static void backlog_add(struct tzs_nwd_vsock *n, struct nwd_rx *r)
 {
-	struct tzs_nwd_vsock *n = ctx;
-	struct nwd_rx *r = malloc(sizeof(*r) + pkt->payload_len);
-
-	if (!r) {
-		return; /* as a lost packet: the peer's credit stays consistent
-			 * only if it was not RW, which ENOMEM cannot choose */
-	}
 	r->next = NULL;
-	r->pkt = *pkt;
-	memcpy(r->data, pkt->payload, pkt->payload_len);
-	r->pkt.payload = r->data;
 	if (n->rx_tail) {
 		n->rx_tail->next = r;
 	} else {
@@ -68,11 +58,36 @@ static void backlog_rx(void *ctx, const struct vsock_pkt *pkt)
 	n->rx_tail = r;
 }
 
+static void backlog_rx(void *ctx, const struct vsock_pkt *pkt)
+{
+	struct tzs_nwd_vsock *n = ctx;
+	struct nwd_rx *r = calloc(1, sizeof(*r) + pkt->payload_len);
+
+	if (!r) {
+		/* A lost packet would corrupt the credit accounting: treat it
+		 * as the transport failing. */
+		n->gone = true;
+		return;
+	}
+	r->pkt = *pkt;
+	memcpy(r->data, pkt->payload, pkt->payload_len);
+	r->pkt.payload = r->data;
+	backlog_add(n, r);
+}
+
+/* TRANSPORT_RESET: queued in order, acted on by the pump (this may run
+ * inside send_pkt, where the socket layer must not be re-entered). */
 static void backlog_reset(void *ctx)
 {
 	struct tzs_nwd_vsock *n = ctx;
+	struct nwd_rx *r = calloc(1, sizeof(*r));
 
-	vsk_stack_transport_reset(&n->st);
+	if (!r) {
+		n->gone = true;
+		return;
+	}
+	r->reset = true;
+	backlog_add(n, r);
 }
 
 static int drv_poll(struct tzs_nwd_vsock *n, int timeout_ms)
@@ -100,7 +115,11 @@ static int deliver_backlog(struct tzs_nwd_vsock *n)
 		if (!n->rx_head) {
 			n->rx_tail = NULL;
 		}
-		vsk_stack_rx(&n->st, &r->pkt);
+		if (r->reset) {
+			vsk_stack_transport_reset(&n->st);
+		} else {
+			vsk_stack_rx(&n->st, &r->pkt);
+		}
 		free(r);
 		count++;
 	}
@@ -331,6 +350,7 @@ void tzs_nwd_vsock_close(struct tzs_nwd_vsock *n)
 				vsk_close(&n->st, (int)sd);
 			}
 		}
+		nwd_shmem_revoke_all(n, NWD_ORPHAN);
 		nwd_pump(n);
 	}
 	pthread_mutex_unlock(&n->lock);

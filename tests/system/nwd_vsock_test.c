@@ -491,6 +491,35 @@ TEST(calls_after_the_sp_was_killed_fail_without_hanging)
 	nw_stop(&w);
 }
 
+TEST(transport_reset_fails_live_connections_once_and_new_ones_work)
+{
+	uint8_t buf[64] = { 1, 2, 3 }, back[64];
+	struct nw w;
+	int up = 0, sd = 0;
+
+	nw_start(&w, NULL);
+	up = nw_connect(w.n, TZS_VSOCK_PORT_ECHO);
+	ASSERT_EQ(tzs_nwd_send(w.n, up, buf, sizeof(buf), 0), sizeof(buf));
+	ASSERT_EQ(tzs_nwd_recv(w.n, up, back, sizeof(back), VSK_MSG_WAITALL),
+		  sizeof(back));
+	/* The secure side loses its connections: TRANSPORT_RESET event. */
+	ASSERT_EQ(vs_cmd(w.vm, TZS_VMSG_CMD_VSOCK_RESET, TZS_VSOCK_DEV_NUM, 0,
+			 NULL),
+		  FFA_OK);
+	ASSERT_EQ(tzs_nwd_recv(w.n, up, back, 1, 0), -ECONNRESET);
+	ASSERT_EQ(tzs_nwd_recv(w.n, up, back, 1, 0), 0);
+	ASSERT_EQ(tzs_nwd_send(w.n, up, buf, 1, 0), -EPIPE);
+	/* The transport itself is fine: a new connection echoes. */
+	sd = nw_connect(w.n, TZS_VSOCK_PORT_ECHO);
+	ASSERT_EQ(tzs_nwd_send(w.n, sd, buf, sizeof(buf), 0), sizeof(buf));
+	ASSERT_EQ(tzs_nwd_recv(w.n, sd, back, sizeof(back), VSK_MSG_WAITALL),
+		  sizeof(back));
+	ASSERT_MEM_EQ(back, buf, sizeof(buf));
+	ASSERT_EQ(tzs_nwd_close(w.n, up), 0);
+	ASSERT_EQ(tzs_nwd_close(w.n, sd), 0);
+	nw_stop(&w);
+}
+
 /* ---------------------------------------------------------------------- */
 /* Sink services: frames of le64 length + bytes, a 24-byte record each     */
 
