@@ -42,6 +42,12 @@ static int blocked(struct vsock_proto *p, struct vsock_conn *c, int sent)
 	return sent ? sent : VSOCK_EAGAIN;
 }
 
+/* RW packets the transport takes now for @c (ops->tx_room). */
+static uint32_t tx_room(const struct vsock_proto *p, const struct vsock_conn *c)
+{
+	return p->ops->tx_room ? p->ops->tx_room(p->ctx, c) : UINT32_MAX;
+}
+
 static int send_seqpacket(struct vsock_proto *p, struct vsock_conn *c,
 			  const struct vsock_iov *iov, uint32_t iovcnt,
 			  uint64_t total)
@@ -56,6 +62,11 @@ static int send_seqpacket(struct vsock_proto *p, struct vsock_conn *c,
 	/* Whole message or nothing, so a message never stalls half-sent. */
 	if (vsock_credit_tx_space(c) < len) {
 		return blocked(p, c, 0);
+	}
+	/* An empty message is one packet. */
+	if (tx_room(p, c) <
+	    (len ? ((uint64_t)len + p->max_pkt_len - 1) / p->max_pkt_len : 1)) {
+		return VSOCK_EAGAIN;
 	}
 	vsock_iov_start(&ps, iov, iovcnt);
 	do {
@@ -102,6 +113,9 @@ static int send_stream(struct vsock_proto *p, struct vsock_conn *c,
 
 		if (!chunk) {
 			return blocked(p, c, (int)sent);
+		}
+		if (!tx_room(p, c)) {
+			return sent ? (int)sent : VSOCK_EAGAIN;
 		}
 		if (chunk > len - sent) {
 			chunk = len - sent;

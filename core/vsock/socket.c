@@ -58,9 +58,9 @@ static int stack_send_pkt(void *ctx, const struct vsock_pkt *pkt)
 	return s->ops->send_pkt(s->ctx, pkt);
 }
 
-static void stack_notify(void *ctx, struct vsock_conn *c, enum vsock_event ev)
+void vsk_stack_notify(struct vsk_stack *s, struct vsock_conn *c,
+		      enum vsock_event ev)
 {
-	struct vsk_stack *s = to_stack(ctx);
 	struct vsk_sock *sk = NULL;
 
 	if (ev != VSOCK_EV_CONNECTED) {
@@ -70,6 +70,16 @@ static void stack_notify(void *ctx, struct vsock_conn *c, enum vsock_event ev)
 	if (sk && sk->state == VSK_SS_CONNECTING) {
 		sk->state = VSK_SS_CONNECTED;
 	}
+}
+
+bool vsk_stack_owns(struct vsk_stack *s, const struct vsock_conn *c)
+{
+	return c && sock_of_conn(s, c) != NULL;
+}
+
+static void stack_notify(void *ctx, struct vsock_conn *c, enum vsock_event ev)
+{
+	vsk_stack_notify(to_stack(ctx), c, ev);
 }
 
 static void stack_shmem(void *ctx, struct vsock_conn *c,
@@ -89,6 +99,25 @@ static const struct vsock_proto_ops stack_proto_ops = {
 	.shmem = stack_shmem,
 };
 
+/* What init and wrap share, once s->proto is set. */
+static void stack_setup(struct vsk_stack *s, const struct vsk_ops *ops,
+			void *ctx, struct vsk_sock *socks, uint32_t sock_count)
+{
+	s->ops = ops;
+	s->ctx = ctx;
+	s->socks = socks;
+	s->sock_count = sock_count;
+	s->next_port = VSOCK_EPHEMERAL_FIRST;
+	tzs_memset(socks, 0, sizeof(*socks) * sock_count);
+}
+
+static bool storage_ok(const struct vsk_ops *ops, const struct vsk_sock *socks,
+		       uint32_t sock_count)
+{
+	return ops && ops->now_ms && socks && sock_count &&
+	       sock_count <= VSK_INT_MAX;
+}
+
 int vsk_stack_init(struct vsk_stack *s, uint64_t cid, const struct vsk_ops *ops,
 		   void *ctx, struct vsk_sock *socks, uint32_t sock_count,
 		   struct vsock_conn *conns, uint32_t conn_count,
@@ -96,22 +125,30 @@ int vsk_stack_init(struct vsk_stack *s, uint64_t cid, const struct vsk_ops *ops,
 {
 	int rc = 0;
 
-	if (!ops || !ops->send_pkt || !ops->now_ms || !socks || !sock_count ||
-	    sock_count > VSK_INT_MAX) {
+	if (!storage_ok(ops, socks, sock_count) || !ops->send_pkt) {
 		return VSK_EINVAL;
 	}
 	tzs_memset(s, 0, sizeof(*s));
-	rc = vsock_proto_init(&s->proto, cid, &stack_proto_ops, s, conns,
+	rc = vsock_proto_init(&s->own, cid, &stack_proto_ops, s, conns,
 			      conn_count, rx_mem, rx_len);
 	if (rc) {
 		return rc;
 	}
-	s->ops = ops;
-	s->ctx = ctx;
-	s->socks = socks;
-	s->sock_count = sock_count;
-	s->next_port = VSOCK_EPHEMERAL_FIRST;
-	tzs_memset(socks, 0, sizeof(*socks) * sock_count);
+	s->proto = &s->own;
+	stack_setup(s, ops, ctx, socks, sock_count);
+	return 0;
+}
+
+int vsk_stack_wrap(struct vsk_stack *s, struct vsock_proto *p,
+		   const struct vsk_ops *ops, void *ctx, struct vsk_sock *socks,
+		   uint32_t sock_count)
+{
+	if (!p || !storage_ok(ops, socks, sock_count)) {
+		return VSK_EINVAL;
+	}
+	tzs_memset(s, 0, sizeof(*s));
+	s->proto = p;
+	stack_setup(s, ops, ctx, socks, sock_count);
 	return 0;
 }
 
@@ -122,17 +159,17 @@ uint64_t vsk_now(struct vsk_stack *s)
 
 void vsk_stack_rx(struct vsk_stack *s, const struct vsock_pkt *pkt)
 {
-	vsock_proto_rx(&s->proto, pkt, vsk_now(s));
+	vsock_proto_rx(s->proto, pkt, vsk_now(s));
 }
 
 void vsk_stack_tick(struct vsk_stack *s)
 {
-	vsock_proto_tick(&s->proto, vsk_now(s));
+	vsock_proto_tick(s->proto, vsk_now(s));
 }
 
 void vsk_stack_transport_reset(struct vsk_stack *s)
 {
-	vsock_proto_transport_reset(&s->proto);
+	vsock_proto_transport_reset(s->proto);
 }
 
 struct vsk_sock *vsk_get(struct vsk_stack *s, int sd)
@@ -179,7 +216,7 @@ void vsk_sync(struct vsk_stack *s, struct vsk_sock *sk)
 		if (!sk->so_error) {
 			sk->so_error = VSK_ECONNRESET;
 		}
-		vsock_close(&s->proto, c, vsk_now(s));
+		vsock_close(s->proto, c, vsk_now(s));
 		sk->conn = NULL;
 		sk->state = VSK_SS_UNCONNECTED;
 		return;
@@ -198,7 +235,7 @@ void vsk_apply_buf_size(struct vsk_stack *s, struct vsk_sock *sk)
 	if (!sk->conn) {
 		return;
 	}
-	rc = vsock_set_buf_size(&s->proto, sk->conn, (uint32_t)sk->buf_size);
+	rc = vsock_set_buf_size(s->proto, sk->conn, (uint32_t)sk->buf_size);
 	if (rc > 0) {
 		sk->buf_size = (uint32_t)rc;
 	}
@@ -222,8 +259,8 @@ static void sock_init(struct vsk_stack *s, struct vsk_sock *sk, int type,
 	sk->buf_min = VSK_DEFAULT_BUFFER_MIN_SIZE;
 	sk->buf_max = VSK_DEFAULT_BUFFER_MAX_SIZE;
 	sk->buf_size = VSK_DEFAULT_BUFFER_SIZE;
-	if (sk->buf_size > s->proto.rx_len) {
-		sk->buf_size = s->proto.rx_len;
+	if (sk->buf_size > s->proto->rx_len) {
+		sk->buf_size = s->proto->rx_len;
 	}
 }
 
@@ -268,8 +305,11 @@ int vsk_set_nonblock(struct vsk_stack *s, int sd, bool on)
 	return 0;
 }
 
-/* A socket owns @port (bind table), like Linux's, across types. */
-static bool port_owned(const struct vsk_stack *s, uint32_t port)
+/*
+ * A socket owns @port (bind table), like Linux's, across types; on a
+ * wrapped proto so does a listener of the proto's owner.
+ */
+static bool port_owned(struct vsk_stack *s, uint32_t port)
 {
 	uint32_t i = 0;
 
@@ -278,6 +318,14 @@ static bool port_owned(const struct vsk_stack *s, uint32_t port)
 
 		if (o->state != VSK_SS_FREE && o->owns_port &&
 		    o->local_port == port) {
+			return true;
+		}
+	}
+	for (i = 0; i < s->proto->conn_count; i++) {
+		const struct vsock_conn *c = &s->proto->conns[i];
+
+		if (vsock_conn_state(c) == VSOCK_ST_LISTEN &&
+		    vsock_conn_local_port(c) == port && !sock_of_conn(s, c)) {
 			return true;
 		}
 	}
@@ -297,8 +345,8 @@ static bool port_free(const struct vsk_stack *s, uint32_t port)
 			return false;
 		}
 	}
-	for (i = 0; i < s->proto.conn_count; i++) {
-		const struct vsock_conn *c = &s->proto.conns[i];
+	for (i = 0; i < s->proto->conn_count; i++) {
+		const struct vsock_conn *c = &s->proto->conns[i];
 
 		if (vsock_conn_state(c) != VSOCK_ST_FREE &&
 		    vsock_conn_local_port(c) == port) {
@@ -311,7 +359,7 @@ static bool port_free(const struct vsk_stack *s, uint32_t port)
 /* An ephemeral port (VSOCK_EPHEMERAL_FIRST up), 0 when none is free. */
 static uint32_t pick_port(struct vsk_stack *s)
 {
-	uint64_t tries = (uint64_t)s->sock_count + s->proto.conn_count + 1;
+	uint64_t tries = (uint64_t)s->sock_count + s->proto->conn_count + 1;
 
 	while (tries--) {
 		uint32_t port = s->next_port++;
@@ -333,7 +381,7 @@ static int do_bind(struct vsk_stack *s, struct vsk_sock *sk, uint32_t cid,
 	if (sk->bound) {
 		return VSK_EINVAL;
 	}
-	if (cid != VSK_CID_ANY && cid != s->proto.cid) {
+	if (cid != VSK_CID_ANY && cid != s->proto->cid) {
 		return VSK_EADDRNOTAVAIL;
 	}
 	if (port == VSK_PORT_ANY) {
@@ -371,8 +419,8 @@ int vsk_listen(struct vsk_stack *s, int sd, int backlog)
 		return VSK_EBADF;
 	}
 	/* Linux clamps to somaxconn; our limit is the slot count. */
-	if (backlog < 0 || b > s->proto.conn_count) {
-		b = s->proto.conn_count;
+	if (backlog < 0 || b > s->proto->conn_count) {
+		b = s->proto->conn_count;
 	}
 	if (b == 0) {
 		b = 1;
@@ -383,7 +431,7 @@ int vsk_listen(struct vsk_stack *s, int sd, int backlog)
 	if (sk->state != VSK_SS_UNCONNECTED || !sk->bound) {
 		return VSK_EINVAL;
 	}
-	rc = vsock_listen(&s->proto, sk->local_port, sk->type, b, &sk->conn);
+	rc = vsock_listen(s->proto, sk->local_port, sk->type, b, &sk->conn);
 	if (rc) {
 		return rc;
 	}
@@ -400,7 +448,7 @@ static int adopt_child(struct vsk_stack *s, struct vsk_sock *l,
 	sk->state = VSK_SS_CONNECTED;
 	sk->conn = c;
 	sk->bound = true;
-	sk->local_cid = (uint32_t)s->proto.cid;
+	sk->local_cid = (uint32_t)s->proto->cid;
 	sk->local_port = l->local_port;
 	sk->peer_cid = (uint32_t)vsock_conn_peer_cid(c);
 	sk->peer_port = vsock_conn_peer_port(c);
@@ -434,7 +482,7 @@ int vsk_accept(struct vsk_stack *s, int sd, int flags, uint32_t *peer_cid,
 		if (!sk) {
 			return VSK_EMFILE;
 		}
-		if (vsock_accept(&s->proto, l->conn, &c) == VSOCK_OK) {
+		if (vsock_accept(s->proto, l->conn, &c) == VSOCK_OK) {
 			rc = adopt_child(s, l, sk, c, flags);
 			if (peer_cid) {
 				*peer_cid = sk->peer_cid;
@@ -466,11 +514,11 @@ static int start_connect(struct vsk_stack *s, struct vsk_sock *sk, uint32_t cid,
 			return rc;
 		}
 	}
-	s->proto.connect_timeout_ms =
+	s->proto->connect_timeout_ms =
 		ms > UINT32_MAX ? UINT32_MAX : (uint32_t)ms;
-	rc = vsock_connect(&s->proto, sk->local_port, cid, port, sk->type,
+	rc = vsock_connect(s->proto, sk->local_port, cid, port, sk->type,
 			   vsk_now(s), &sk->conn);
-	s->proto.connect_timeout_ms = VSOCK_CONNECT_TIMEOUT_MS;
+	s->proto->connect_timeout_ms = VSOCK_CONNECT_TIMEOUT_MS;
 	if (rc) {
 		sk->conn = NULL;
 		return rc;
@@ -555,7 +603,7 @@ int vsk_shutdown(struct vsk_stack *s, int sd, int how)
 	}
 	sk->shut |= (uint8_t)mode;
 	if (vsock_conn_state(sk->conn) == VSOCK_ST_ESTABLISHED) {
-		vsock_shutdown(&s->proto, sk->conn, mode);
+		vsock_shutdown(s->proto, sk->conn, mode);
 	}
 	wake(s);
 	return 0;
@@ -570,7 +618,7 @@ int vsk_close(struct vsk_stack *s, int sd)
 	}
 	/* The proto finishes the close (RST or timeout) and frees the slot. */
 	if (sk->conn) {
-		vsock_close(&s->proto, sk->conn, vsk_now(s));
+		vsock_close(s->proto, sk->conn, vsk_now(s));
 	}
 	sk->conn = NULL;
 	sk->state = VSK_SS_FREE;
@@ -588,7 +636,7 @@ int vsk_getsockname(struct vsk_stack *s, int sd, uint32_t *cid, uint32_t *port)
 	}
 	*cid = sk->local_cid;
 	if (sk->state == VSK_SS_CONNECTING || sk->state == VSK_SS_CONNECTED) {
-		*cid = (uint32_t)s->proto.cid;
+		*cid = (uint32_t)s->proto->cid;
 	}
 	*port = sk->local_port;
 	return 0;
@@ -635,5 +683,5 @@ int vsk_send_shmem(struct vsk_stack *s, int sd, const struct vsock_shmem *m)
 	if (vsock_conn_state(sk->conn) != VSOCK_ST_ESTABLISHED) {
 		return VSK_EPIPE;
 	}
-	return vsock_send_shmem(&s->proto, sk->conn, m);
+	return vsock_send_shmem(s->proto, sk->conn, m);
 }

@@ -49,7 +49,7 @@ static int stream_push(struct vsk_stack *s, struct vsk_sock *sk,
 		if (!k) {
 			break;
 		}
-		rc = vsock_send(&s->proto, sk->conn, p, k);
+		rc = vsock_send(s->proto, sk->conn, p, k);
 		if (rc < 0) {
 			ps->off -= k;
 			return sent ? (int)sent : rc;
@@ -109,7 +109,7 @@ static int send_seqpacket(struct vsk_stack *s, struct vsk_sock *sk,
 			return rc;
 		}
 		/* Whole message or VSK_EAGAIN (the proto asked for credit). */
-		rc = vsock_sendv(&s->proto, sk->conn, msg->iov, msg->iovlen);
+		rc = vsock_sendv(s->proto, sk->conn, msg->iov, msg->iovlen);
 		if (rc != VSK_EAGAIN) {
 			return rc;
 		}
@@ -181,7 +181,7 @@ static uint32_t stream_pull(struct vsk_stack *s, struct vsk_sock *sk,
 		if (!k) {
 			break;
 		}
-		rc = vsock_recv(&s->proto, sk->conn, p, k, NULL);
+		rc = vsock_recv(s->proto, sk->conn, p, k, NULL);
 		if (rc < 0) {
 			rc = 0;
 		}
@@ -207,8 +207,8 @@ static int recv_stream(struct vsk_stack *s, struct vsk_sock *sk,
 	for (;;) {
 		if (vsock_conn_next_len(sk->conn)) {
 			if (flags & VSK_MSG_PEEK) {
-				return vsock_peekv(&s->proto, sk->conn,
-						   msg->iov, msg->iovlen, NULL);
+				return vsock_peekv(s->proto, sk->conn, msg->iov,
+						   msg->iovlen, NULL);
 			}
 			copied += stream_pull(s, sk, &ps, total - copied);
 			if (copied == total || !(flags & VSK_MSG_WAITALL)) {
@@ -237,10 +237,10 @@ static int recv_seqpacket(struct vsk_stack *s, struct vsk_sock *sk,
 			uint32_t fl = 0;
 
 			if (flags & VSK_MSG_PEEK) {
-				rc = vsock_peekv(&s->proto, sk->conn, msg->iov,
+				rc = vsock_peekv(s->proto, sk->conn, msg->iov,
 						 msg->iovlen, &fl);
 			} else {
-				rc = vsock_recvv(&s->proto, sk->conn, msg->iov,
+				rc = vsock_recvv(s->proto, sk->conn, msg->iov,
 						 msg->iovlen, &fl);
 			}
 			if (rc < 0) {

@@ -102,8 +102,8 @@ static int set_buf_opt(struct vsk_stack *s, struct vsk_sock *sk, int name,
 	if (size < min) {
 		size = min;
 	}
-	if (size > s->proto.rx_len) {
-		size = s->proto.rx_len;
+	if (size > s->proto->rx_len) {
+		size = s->proto->rx_len;
 	}
 	if (!size) {
 		return VSK_EINVAL;

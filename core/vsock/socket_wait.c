@@ -34,7 +34,7 @@ static int sleep_ms(struct vsk_stack *s, const struct vsk_wait *w, uint64_t now)
 	bool limited = !w->forever;
 	uint64_t timer = 0;
 
-	if (vsock_proto_next_deadline(&s->proto, &timer) &&
+	if (vsock_proto_next_deadline(s->proto, &timer) &&
 	    (!limited || timer < until)) {
 		until = timer;
 		limited = true;

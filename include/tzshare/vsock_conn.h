@@ -164,6 +164,16 @@ struct vsock_proto_ops {
 	 */
 	void (*shmem)(void *ctx, struct vsock_conn *c,
 		      const struct vsock_shmem *m);
+	/*
+	 * Optional: how many more RW packets of @c the transport takes now.
+	 * The data path sends no more than that: a STREAM send stops there
+	 * (VSOCK_EAGAIN when nothing went), a SEQPACKET message needing more
+	 * packets waits whole (VSOCK_EAGAIN), so a bounded transport queue
+	 * never cuts a message in half. Unlike missing credit this sends no
+	 * CREDIT_REQUEST and no VSOCK_EV_WRITABLE follows: the caller tries
+	 * again once the transport drained. NULL: only send_pkt limits.
+	 */
+	uint32_t (*tx_room)(void *ctx, const struct vsock_conn *c);
 };
 
 struct vsock_stats {

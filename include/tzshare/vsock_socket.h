@@ -184,7 +184,8 @@ struct vsk_sock {
 };
 
 struct vsk_stack {
-	struct vsock_proto proto;
+	struct vsock_proto *proto; /* &own, or the one vsk_stack_wrap() got */
+	struct vsock_proto own;
 	const struct vsk_ops *ops;
 	void *ctx;
 	struct vsk_sock *socks;
@@ -204,6 +205,27 @@ int vsk_stack_init(struct vsk_stack *s, uint64_t cid, const struct vsk_ops *ops,
 		   void *ctx, struct vsk_sock *socks, uint32_t sock_count,
 		   struct vsock_conn *conns, uint32_t conn_count,
 		   uint8_t *rx_mem, uint32_t rx_len);
+/*
+ * Sockets on a proto someone else owns (a device's endpoint that also
+ * serves connections of its own, like the secure side's services). The
+ * owner keeps the proto's ops: packets leave through its send_pkt
+ * (@ops->send_pkt is not used and may be NULL), OP_SHMEM goes to its
+ * shmem op (@ops->shmem is not used), and its notify op must pass every
+ * event on to vsk_stack_notify(). The owner also feeds the proto
+ * (vsock_proto_rx(), _tick(), _transport_reset()). Connections the sockets
+ * did not make (the owner's listeners and their children) are the owner's
+ * alone: no socket ever reaches them, and binding a port an owner's
+ * listener holds is VSK_EADDRINUSE. VSK_EINVAL without @p, @ops,
+ * ops->now_ms, @socks or @sock_count, or more than INT_MAX sockets.
+ */
+int vsk_stack_wrap(struct vsk_stack *s, struct vsock_proto *p,
+		   const struct vsk_ops *ops, void *ctx, struct vsk_sock *socks,
+		   uint32_t sock_count);
+/* What the proto's notify op tells a wrapped stack (vsk_stack_wrap()). */
+void vsk_stack_notify(struct vsk_stack *s, struct vsock_conn *c,
+		      enum vsock_event ev);
+/* Whether @c is the connection (or listener) of an open socket of @s. */
+bool vsk_stack_owns(struct vsk_stack *s, const struct vsock_conn *c);
 /* A packet from the transport (the host calls this, e.g. inside wait). */
 void vsk_stack_rx(struct vsk_stack *s, const struct vsock_pkt *pkt);
 /* Run expired connect/close timeouts; call it now and then when idle. */

@@ -817,3 +817,123 @@ TEST(set_backlog_and_pending_on_listeners_only)
 	ASSERT_EQ(vsock_conn_state(c), VSOCK_ST_ESTABLISHED);
 	ASSERT_EQ(vsock_conn_error(c2), VSOCK_ECONNRESET);
 }
+
+/* ---- ops->tx_room: a transport queue of bounded length ----------------- */
+
+static uint32_t room_cap; /* packets A's out queue may hold */
+static const struct vsock_conn *room_conn; /* last connection asked about */
+static uint32_t room_calls;
+
+static uint32_t room_fn(void *ctx, const struct vsock_conn *c)
+{
+	struct fx_side *s = ctx;
+
+	room_conn = c;
+	room_calls++;
+	return room_cap > s->q_count ? room_cap - s->q_count : 0;
+}
+
+static const struct vsock_proto_ops room_ops = {
+	.send_pkt = fx_send_pkt,
+	.notify = fx_notify,
+	.tx_room = room_fn,
+};
+
+/* A connected pair whose client side A has a bounded transport queue. */
+static void room_pair(uint16_t type, struct vsock_conn **c,
+		      struct vsock_conn **s)
+{
+	struct vsock_conn *l = NULL;
+
+	fx_init(&f, 8192);
+	fx_connect(&f, type, c, s, &l);
+	f.a.p.ops = &room_ops;
+	room_calls = 0;
+}
+
+TEST(stream_send_stops_where_the_transport_room_ends)
+{
+	static uint8_t buf[5000];
+	struct vsock_conn *c = NULL, *s = NULL;
+
+	room_pair(VSOCK_TYPE_STREAM, &c, &s);
+	room_cap = 2;
+	/* Two packets of FX_PKT_MAX go, the rest waits: no credit asked. */
+	ASSERT_EQ(vsock_send(&f.a.p, c, buf, sizeof(buf)), 2 * FX_PKT_MAX);
+	ASSERT_TRUE(room_conn == c);
+	ASSERT_EQ(f.a.sent_ops[VSOCK_OP_RW], 2);
+	ASSERT_EQ(f.a.sent_ops[VSOCK_OP_CREDIT_REQUEST], 0);
+	ASSERT_FALSE(c->want_writable);
+	/* Nothing fits: EAGAIN, no packet. */
+	ASSERT_EQ(vsock_send(&f.a.p, c, buf, sizeof(buf)), VSOCK_EAGAIN);
+	ASSERT_EQ(f.a.sent_ops[VSOCK_OP_RW], 2);
+	/* The transport drained: the rest goes. */
+	fx_pump(&f);
+	room_cap = 100;
+	ASSERT_EQ(vsock_send(&f.a.p, c, buf, sizeof(buf) - 2 * FX_PKT_MAX),
+		  (int)sizeof(buf) - 2 * FX_PKT_MAX);
+	fx_pump(&f);
+	ASSERT_EQ(vsock_conn_rx_avail(s), sizeof(buf));
+	ASSERT_EQ(f.a.p.stats.tx_errors, 0);
+}
+
+TEST(stream_send_without_credit_asks_for_it_before_looking_at_room)
+{
+	static uint8_t buf[9000];
+	struct vsock_conn *c = NULL, *s = NULL;
+
+	room_pair(VSOCK_TYPE_STREAM, &c, &s);
+	room_cap = 100;
+	/* 8192 bytes of credit, then the credit path as always. */
+	ASSERT_EQ(vsock_send(&f.a.p, c, buf, sizeof(buf)), 8192);
+	ASSERT_EQ(f.a.sent_ops[VSOCK_OP_CREDIT_REQUEST], 1);
+	ASSERT_TRUE(c->want_writable);
+}
+
+TEST(seqpacket_message_waits_whole_until_the_room_holds_it)
+{
+	static uint8_t msg[3 * FX_PKT_MAX - 1];
+	struct vsock_conn *c = NULL, *s = NULL;
+	uint32_t fl = 0;
+
+	room_pair(VSOCK_TYPE_SEQPACKET, &c, &s);
+	memset(msg, 'q', sizeof(msg));
+	room_cap = 2;
+	/* Three packets needed, two free: nothing is sent. */
+	ASSERT_EQ(vsock_send(&f.a.p, c, msg, sizeof(msg)), VSOCK_EAGAIN);
+	ASSERT_EQ(f.a.sent_ops[VSOCK_OP_RW], 0);
+	ASSERT_EQ(f.a.sent_ops[VSOCK_OP_CREDIT_REQUEST], 0);
+	ASSERT_EQ(vsock_conn_state(c), VSOCK_ST_ESTABLISHED);
+	room_cap = 3;
+	ASSERT_EQ(vsock_send(&f.a.p, c, msg, sizeof(msg)), (int)sizeof(msg));
+	ASSERT_EQ(f.a.sent_ops[VSOCK_OP_RW], 3);
+	fx_pump(&f);
+	ASSERT_EQ(vsock_recv(&f.b.p, s, msg, sizeof(msg), &fl),
+		  (int)sizeof(msg));
+	ASSERT_EQ(fl, VSOCK_MSG_EOR);
+}
+
+TEST(seqpacket_empty_message_needs_one_packet_of_room)
+{
+	struct vsock_conn *c = NULL, *s = NULL;
+
+	room_pair(VSOCK_TYPE_SEQPACKET, &c, &s);
+	room_cap = 0;
+	ASSERT_EQ(vsock_send(&f.a.p, c, "", 0), VSOCK_EAGAIN);
+	ASSERT_EQ(room_calls, 1);
+	room_cap = 1;
+	ASSERT_EQ(vsock_send(&f.a.p, c, "", 0), 0);
+	ASSERT_EQ(f.a.sent_ops[VSOCK_OP_RW], 1);
+}
+
+TEST(control_packets_ignore_the_transport_room)
+{
+	struct vsock_conn *c = NULL, *s = NULL;
+
+	room_pair(VSOCK_TYPE_STREAM, &c, &s);
+	room_cap = 0;
+	/* Only RW is held back: SHUTDOWN and the shmem op are not data. */
+	ASSERT_EQ(vsock_shutdown(&f.a.p, c, VSOCK_SHUTDOWN_SEND), VSOCK_OK);
+	ASSERT_EQ(f.a.sent_ops[VSOCK_OP_SHUTDOWN], 1);
+	ASSERT_EQ(room_calls, 0);
+}

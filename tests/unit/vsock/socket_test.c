@@ -1103,7 +1103,8 @@ TEST(credit_exhaustion_and_recovery_with_a_small_buffer)
 	ASSERT_TRUE(f.a.waits > BIG / 256);
 	ASSERT_TRUE(f.a.sent_ops[VSOCK_OP_CREDIT_REQUEST] > 0);
 	ASSERT_TRUE(f.b.sent_ops[VSOCK_OP_CREDIT_UPDATE] > BIG / 256);
-	ASSERT_EQ(f.a.st.proto.stats.rx_hostile + f.b.st.proto.stats.rx_hostile,
+	ASSERT_EQ(f.a.st.proto->stats.rx_hostile +
+			  f.b.st.proto->stats.rx_hostile,
 		  0);
 }
 
@@ -1590,7 +1591,8 @@ TEST(sixty_four_connections_keep_their_data_intact)
 		}
 		sf_pump(&f);
 	}
-	ASSERT_EQ(f.a.st.proto.stats.rx_hostile + f.b.st.proto.stats.rx_hostile,
+	ASSERT_EQ(f.a.st.proto->stats.rx_hostile +
+			  f.b.st.proto->stats.rx_hostile,
 		  0);
 	ASSERT_EQ(f.a.sent_ops[VSOCK_OP_RST] + f.b.sent_ops[VSOCK_OP_RST], 0);
 	ASSERT_TRUE(f.a.sent_ops[VSOCK_OP_CREDIT_REQUEST] > 0);
@@ -1787,7 +1789,7 @@ TEST(credit_violation_is_eproto_after_the_data)
 	p.len = p.payload_len = 200;
 	vsk_stack_rx(&f.b.st, &p); /* fits in 256 */
 	vsk_stack_rx(&f.b.st, &p); /* does not */
-	ASSERT_EQ(f.b.st.proto.stats.rx_hostile, 1);
+	ASSERT_EQ(f.b.st.proto->stats.rx_hostile, 1);
 	ASSERT_EQ(vsk_recv(&f.b.st, s, buf, sizeof(buf), 0), 200);
 	ASSERT_EQ(vsk_recv(&f.b.st, s, buf, sizeof(buf), 0), VSK_EPROTO);
 	ASSERT_EQ(vsk_recv(&f.b.st, s, buf, sizeof(buf), 0), 0);

@@ -192,7 +192,7 @@ static inline void sf_side_init(struct sf *f, struct sf_side *s, int i,
 	ASSERT_EQ(vsk_stack_init(&s->st, cid, ops, s, s->socks, SF_SOCKS,
 				 s->conns, SF_CONNS, sf_rx_mem[i], rx_len),
 		  0);
-	s->st.proto.max_pkt_len = SF_PKT_MAX;
+	s->st.proto->max_pkt_len = SF_PKT_MAX;
 }
 
 /* Both stacks with @rx_len bytes of receive buffer per connection. */
