@@ -7,7 +7,7 @@
  * (side-queued packets, the tx copy) is device-private. Reset therefore
  * drops only device state, and revokes the OP_SHMEM offers (the only
  * driver memory kept, held on the bus: vsock_shm.c). Services live in
- * vsock_svc.c.
+ * vsock_svc.c, secure sockets and their tasks in vsock_sock.c.
  */
 #include <tzshare/lib.h>
 
@@ -178,18 +178,11 @@ static int send_pkt(void *ctx, const struct vsock_pkt *pkt)
 	return VSOCK_OK;
 }
 
-static void proto_notify(void *ctx, struct vsock_conn *c, enum vsock_event ev)
-{
-	/* Services poll their connections (vdev_vsock_svc_run). */
-	(void)ctx;
-	(void)c;
-	(void)ev;
-}
-
 static const struct vsock_proto_ops proto_ops = {
 	.send_pkt = send_pkt,
-	.notify = proto_notify,
+	.notify = vdev_vsock_proto_notify,
 	.shmem = vdev_vsock_shm_rx,
+	.tx_room = vdev_vsock_proto_tx_room,
 };
 
 /*
@@ -426,6 +419,7 @@ void vdev_vsock_init(struct vdev_vsock *v, uint64_t guest_cid)
 			       VDEV_VSOCK_RX_LEN) == VSOCK_OK);
 	/* Every packet we emit fits one rx buffer of the documented size. */
 	v->proto.max_pkt_len = VDEV_VSOCK_RX_PAYLOAD_MAX;
+	vdev_vsock_sock_init(v);
 }
 
 void vdev_vsock_tick(struct vdev_vsock *v, uint64_t now_ms)

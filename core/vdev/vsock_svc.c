@@ -7,7 +7,8 @@
  * max_conns at once) and records the owner per connection slot, so that
  * OP_SHMEM on a connection reaches the service that owns it. Connections
  * are polled, not notified: vdev_vsock_svc_run() runs after every packet
- * from the driver, rx refill, tick and reset, and a connection the proto
+ * from the driver, rx refill, tick and reset (the secure socket tasks
+ * run there too, after the services), and a connection the proto
  * closed under us (peer RST, reset, timeout) is ended there: its offers
  * revoked, the service told, the slot released. The proto keeps a closed
  * connection's slot until vsock_close(), so a slot never changes hands
@@ -104,4 +105,6 @@ void vdev_vsock_svc_run(struct vdev_vsock *v)
 			s->ops->ready(v, s->ctx, c);
 		}
 	}
+	/* Secure socket code after the services, at the same points. */
+	vdev_vsock_tasks_run(v);
 }

@@ -315,6 +315,18 @@ static void update_avail_event(struct virtq_dev *vq)
 	vq_store16(avail_event_ptr(vq), ev);
 }
 
+/** virtq_dev_pending() - see virtq.h. */
+uint16_t virtq_dev_pending(const struct virtq_dev *vq)
+{
+	uint16_t n = 0;
+
+	if (vq->broken) {
+		return 0;
+	}
+	n = (uint16_t)(vq_load16(vq->avail + VQ_RING_IDX) - vq->last_avail_idx);
+	return n > vq->num ? 0 : n;
+}
+
 /** virtq_dev_pop() - see virtq.h. */
 int virtq_dev_pop(struct virtq_dev *vq, struct virtq_chain *c)
 {

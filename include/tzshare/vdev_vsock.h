@@ -34,6 +34,11 @@
  * pointer (struct vdev_vsock_offer); docs/virtio-msg.md "vsock shared
  * memory (device side)" lists the checks.
  *
+ * Secure sockets: secure code also gets the socket API of
+ * <tzshare/vsock_socket.h> at CID 2 on the same proto (vdev_vsock_stack()),
+ * non-blocking only, driven by tasks (struct vdev_vsock_task) the device
+ * runs after the services; see "Secure sockets" below.
+ *
  * Sizes: the driver may send RW payloads up to VDEV_VSOCK_PAYLOAD_MAX; the
  * device sends at most VDEV_VSOCK_RX_PAYLOAD_MAX per packet. struct
  * vdev_vsock holds a VDEV_VSOCK_RX_LEN receive buffer per connection slot
@@ -48,6 +53,7 @@
 #include <tzshare/vmsg_transport.h>
 #include <tzshare/vsock.h>
 #include <tzshare/vsock_conn.h>
+#include <tzshare/vsock_socket.h>
 
 #define VDEV_VSOCK_QUEUE_MAX 256u
 #define VDEV_VSOCK_NUM_QUEUES 3u
@@ -66,8 +72,10 @@
 /* Side-queue slots one tx packet may need (RESPONSE/RST, credit, echo). */
 #define VDEV_VSOCK_TX_RESERVE 4u
 /* Connection slots of the secure side: 64 echo children, 16 of the other
- * services, their listeners, connections closing. */
-#define VDEV_VSOCK_CONNS 96u
+ * services, their listeners, 16 secure sockets, connections closing. */
+#define VDEV_VSOCK_CONNS 112u
+#define VDEV_VSOCK_SOCKS 24u /* secure socket descriptors */
+#define VDEV_VSOCK_TASKS 4u /* secure socket code the device runs */
 /* Per-connection receive buffer: Linux's default vsock buffer size, so a
  * sender may have several 64 KiB packets in flight per kick. */
 #define VDEV_VSOCK_RX_LEN 262144u
@@ -165,6 +173,17 @@ struct vdev_vsock_offer_slot {
 	struct vdev_vsock_offer o;
 };
 
+/*
+ * Secure socket code: @run is called (with @ctx) after the services'
+ * ready callbacks, i.e. after each packet from the driver, rx refill, tick
+ * and reset, so non-blocking sockets make progress. It may make any
+ * vsk_* call on vdev_vsock_stack().
+ */
+struct vdev_vsock_task {
+	void (*run)(struct vdev_vsock *v, void *ctx);
+	void *ctx;
+};
+
 struct vdev_vsock_sideq_ent {
 	uint32_t len; /* header + payload bytes in pkt */
 	uint8_t pkt[VDEV_VSOCK_RX_PKT_MAX];
@@ -183,6 +202,10 @@ struct vdev_vsock {
 	struct vdev_vsock_offer_slot offers[VDEV_VSOCK_CONNS]
 					   [VDEV_VSOCK_SHM_OFFERS];
 	struct vdev_vsock_shm_stats shm_stats;
+	/* Secure sockets on proto (vdev_vsock_stack()) and their tasks. */
+	struct vsk_stack stack;
+	struct vsk_sock socks[VDEV_VSOCK_SOCKS];
+	struct vdev_vsock_task *tasks[VDEV_VSOCK_TASKS];
 	/* Side queue of encoded packets, FIFO. */
 	uint32_t sq_head, sq_count;
 	struct vdev_vsock_sideq_ent sq[VDEV_VSOCK_SIDEQ];
@@ -232,6 +255,49 @@ int vdev_vsock_service_add(struct vdev_vsock *v, struct vdev_vsock_service *s);
  * vsock_close(). @c is invalid afterwards.
  */
 void vdev_vsock_conn_close(struct vdev_vsock *v, struct vsock_conn *c);
+
+/*
+ * Secure sockets (core/vdev/vsock_sock.c). vdev_vsock_stack() is a
+ * struct vsk_stack at CID 2 wrapping the device's proto (vsk_stack_wrap()):
+ * no wait op, so every call is non-blocking (VSK_EAGAIN, connect
+ * VSK_EINPROGRESS; poll with timeout 0), the device's clock (now_ms), up
+ * to VDEV_VSOCK_SOCKS descriptors. Secure code calls it from a task
+ * (vdev_vsock_task_add()) or whenever the device is not running (the
+ * caller serialises, like every device call). Its packets follow the
+ * device's rules:
+ *  - Everything goes through the side queue, in order, into rx chains the
+ *    driver posted; nothing blocks and tx is only popped with
+ *    VDEV_VSOCK_TX_RESERVE side slots free, as for the services.
+ *  - RW packets of secure sockets keep VDEV_VSOCK_TX_RESERVE slots of
+ *    vdev_vsock_tx_room() free for control packets: a STREAM send stops
+ *    there (VSK_EAGAIN or a short count), a SEQPACKET message waits whole
+ *    (VSK_EAGAIN) until it fits, so no message is cut in half. POLLOUT
+ *    shows credit only; such a send is retried in the next task run.
+ *  - A control packet the side queue refuses: a connect's REQUEST fails
+ *    the call with VSK_EAGAIN (try again later); a CREDIT_UPDATE (recv),
+ *    SHUTDOWN (shutdown, close) or RST is lost (proto stats.tx_errors).
+ *    So check vdev_vsock_tx_room() > 0 before recv, shutdown and close.
+ *  - OP_SHMEM on a secure socket's connection is checked like any other
+ *    and answered OFFER_REJECT (shm_stats.no_service): secure sockets take
+ *    no offers. Binding a service's port is VSK_EADDRINUSE.
+ * Device reset and TRANSPORT_RESET end every socket's connection
+ * (VSK_ECONNRESET).
+ */
+struct vsk_stack *vdev_vsock_stack(struct vdev_vsock *v);
+
+/*
+ * Packets the device takes now: free side-queue slots (after delivering
+ * what fits), plus the rx chains the driver posted when the side queue is
+ * empty (a hint read from the ring).
+ */
+uint32_t vdev_vsock_tx_room(struct vdev_vsock *v);
+
+/*
+ * Run @t (caller storage, kept until the device goes away) after each
+ * batch. VSOCK_EINVAL without t->run, VSOCK_ENOBUFS when VDEV_VSOCK_TASKS
+ * are registered.
+ */
+int vdev_vsock_task_add(struct vdev_vsock *v, struct vdev_vsock_task *t);
 
 /**
  * Echo service on the secure side: listens on (@port, @type) and sends
@@ -340,6 +406,79 @@ struct vdev_vsock_sink {
 
 int vdev_vsock_sink_attach(struct vdev_vsock *v, struct vdev_vsock_sink *s,
 			   uint32_t port, bool checksum);
+
+/*
+ * Secure client (core/vdev/vsock_client.c): a task that, once started,
+ * connects @conns STREAM secure sockets from CID 2 to (guest CID, @port),
+ * all at once, sends @bytes bytes on each (byte i of connection k is
+ * vdev_vsock_client_byte(k, i)), expects the same bytes back (the driver
+ * side runs an echo server), checks them as they come and closes. A
+ * connection ends ok (all bytes back, in order) or failed
+ * with an error: VSK_ECONNRESET (refused: nobody listens; or reset),
+ * VSK_ETIMEDOUT (connect timeout, or VDEV_VSOCK_CLIENT_IDLE_MS without
+ * progress), VDEV_VSOCK_CLIENT_EBADMSG (a byte differs, or more came
+ * back than was sent), VDEV_VSOCK_CLIENT_ENODATA (the peer ended the stream early), or
+ * another VSK_E* of a socket call (VSK_EMFILE, VSK_ENOBUFS: no descriptor
+ * or slot). The run is done when every connection ended and was closed.
+ * It follows the secure socket rules above (closes and receives only with
+ * side-queue room). The device must run (kicks, ticks) for it to progress.
+ */
+#define VDEV_VSOCK_CLIENT_CONNS 16u
+#define VDEV_VSOCK_CLIENT_BYTES_MAX (16u << 20)
+#define VDEV_VSOCK_CLIENT_IDLE_MS 30000u
+#define VDEV_VSOCK_CLIENT_EBADMSG (-74)
+#define VDEV_VSOCK_CLIENT_ENODATA (-61)
+
+enum vdev_vsock_client_state {
+	VDEV_VSOCK_CLIENT_IDLE = 0, /* never started */
+	VDEV_VSOCK_CLIENT_RUNNING,
+	VDEV_VSOCK_CLIENT_DONE,
+};
+
+struct vdev_vsock_client_result {
+	uint32_t state; /* enum vdev_vsock_client_state */
+	uint32_t conns; /* asked for */
+	uint32_t bytes; /* per connection */
+	uint32_t port;
+	uint32_t ok; /* every byte came back right */
+	uint32_t failed; /* ended with an error */
+	int first_error; /* of the first failed connection; 0 if none */
+	/* failed connections by error */
+	uint32_t resets; /* VSK_ECONNRESET */
+	uint32_t timeouts; /* VSK_ETIMEDOUT */
+	uint32_t bad_data; /* VDEV_VSOCK_CLIENT_EBADMSG */
+	uint32_t short_data; /* VDEV_VSOCK_CLIENT_ENODATA */
+	uint32_t other; /* anything else */
+	uint64_t bytes_checked; /* echoed bytes found right, all connections */
+};
+
+struct vdev_vsock_client {
+	struct vdev_vsock_task task;
+	struct vdev_vsock *v;
+	uint32_t cursor; /* connection the next run starts with */
+	struct vdev_vsock_client_conn {
+		int sd; /* -1: none (never opened, or closed) */
+		uint8_t phase;
+		int err; /* how it ended */
+		uint32_t sent, got;
+		uint64_t last_ms; /* last progress, device clock */
+	} c[VDEV_VSOCK_CLIENT_CONNS];
+	uint8_t buf[VDEV_VSOCK_RX_PAYLOAD_MAX];
+	struct vdev_vsock_client_result res;
+};
+
+/* Register @cl's task on @v (idle until started); vdev_vsock_task_add(). */
+int vdev_vsock_client_attach(struct vdev_vsock *v,
+			     struct vdev_vsock_client *cl);
+/*
+ * Start a run (the previous result is dropped): sockets open and connects
+ * go out now. VSOCK_EINVAL for @conns 0 or beyond VDEV_VSOCK_CLIENT_CONNS,
+ * @bytes beyond VDEV_VSOCK_CLIENT_BYTES_MAX or @port VSK_PORT_ANY;
+ * VSOCK_EAGAIN while a run is in progress.
+ */
+int vdev_vsock_client_start(struct vdev_vsock_client *cl, uint32_t port,
+			    uint32_t conns, uint32_t bytes);
+uint8_t vdev_vsock_client_byte(uint32_t conn, uint32_t i);
 
 /* 32-bit FNV-1a: continue @h (start with VDEV_VSOCK_FNV32_INIT). */
 #define VDEV_VSOCK_FNV32_INIT 0x811c9dc5u

@@ -308,6 +308,14 @@ int virtq_dev_pop(struct virtq_dev *vq, struct virtq_chain *c);
 int virtq_dev_push(struct virtq_dev *vq, uint16_t head, uint32_t written);
 
 /**
+ * virtq_dev_pending() - chains the driver made available that we have not
+ * popped: a hint read from the driver's ring (it may grow meanwhile), 0 on
+ * a broken queue or an avail idx more than num ahead (the next pop breaks
+ * the queue for that).
+ */
+uint16_t virtq_dev_pending(const struct virtq_dev *vq);
+
+/**
  * virtq_dev_notify_needed() - after pushes: does the driver want a
  * used-buffer notification (EVENT_IDX used_event / NO_INTERRUPT)?
  */

@@ -210,6 +210,34 @@ TEST(avail_idx_exactly_num_ahead_is_accepted_across_the_wrap)
 	vqf_teardown(&f);
 }
 
+/* What is available and not popped, across the wrap; nothing once broken. */
+TEST(pending_counts_available_chains_and_trusts_no_more_than_num)
+{
+	struct virtq_chain c;
+	struct vqf f;
+	uint16_t i = 0;
+
+	setup(&f, false);
+	f.dev.last_avail_idx = 0xFFFE;
+	vqf_avail_idx_put(&f, 0xFFFE);
+	ASSERT_EQ(virtq_dev_pending(&f.dev), 0);
+	for (i = 0; i < 4; i++) {
+		vqf_desc_put(&f, i, data(64u * i), 64, 0, 0);
+		vqf_avail_slot_put(&f, (uint16_t)(0xFFFE + i), i);
+	}
+	vqf_avail_idx_put(&f, 2);
+	ASSERT_EQ(virtq_dev_pending(&f.dev), 4);
+	ASSERT_EQ(virtq_dev_pop(&f.dev, &c), VIRTQ_OK);
+	ASSERT_EQ(virtq_dev_pending(&f.dev), 3);
+	/* A driver claiming more than num: 0, and the pop breaks the queue. */
+	vqf_avail_idx_put(&f, (uint16_t)(0xFFFF + NUM + 1));
+	ASSERT_EQ(virtq_dev_pending(&f.dev), 0);
+	ASSERT_EQ(virtq_dev_pop(&f.dev, &c), VIRTQ_E_BROKEN);
+	vqf_avail_idx_put(&f, 2);
+	ASSERT_EQ(virtq_dev_pending(&f.dev), 0);
+	vqf_teardown(&f);
+}
+
 /* §2.7.8: a head is available again only after the device used it. */
 TEST(head_made_available_twice_while_in_flight_breaks_the_queue)
 {
