@@ -221,29 +221,38 @@ static bool stalled(const struct vdev_vsock_client *cl,
 	       cl->v->now_ms - k->last_ms > VDEV_VSOCK_CLIENT_IDLE_MS;
 }
 
+/*
+ * Everything @idx can do now. Nothing may be left for later that no packet
+ * would bring back: the device runs the task only when the driver talks to
+ * it, so a connection that just became established sends at once.
+ */
 static void step(struct vdev_vsock_client *cl, uint32_t idx)
 {
 	struct vdev_vsock_client_conn *k = &cl->c[idx];
+	uint8_t was = 0;
 
 	if (stalled(cl, k)) {
 		finish(cl, k, VSK_ETIMEDOUT);
 	}
-	switch (k->phase) {
-	case PH_CONNECT:
-		step_connect(cl, k);
-		break;
-	case PH_WAIT:
-		step_wait(cl, k);
-		break;
-	case PH_DATA:
-		step_data(cl, k, idx);
-		break;
-	default:
-		break;
-	}
-	if (k->phase == PH_CLOSE) {
-		step_close(cl, k);
-	}
+	do {
+		was = k->phase;
+		switch (k->phase) {
+		case PH_CONNECT:
+			step_connect(cl, k);
+			break;
+		case PH_WAIT:
+			step_wait(cl, k);
+			break;
+		case PH_DATA:
+			step_data(cl, k, idx);
+			break;
+		case PH_CLOSE:
+			step_close(cl, k);
+			break;
+		default:
+			break;
+		}
+	} while (k->phase != was);
 }
 
 static void client_run(struct vdev_vsock *v, void *ctx)

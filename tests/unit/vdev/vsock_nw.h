@@ -243,7 +243,9 @@ static inline void vn_echo_step(struct vn *n)
 {
 	uint32_t i = 0;
 
-	vn_echo_accept(n);
+	if (n->listener >= 0) {
+		vn_echo_accept(n);
+	}
 	for (i = 0; i < VN_ECHO_CONNS; i++) {
 		if (n->ec[i].sd >= 0) {
 			vn_echo_conn_step(n, &n->ec[i]);
