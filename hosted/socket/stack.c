@@ -12,10 +12,14 @@
  * answers is in the rx ring when the kick returns, and one pump after each
  * call delivers it.
  *
- * Waiting. The socket layer's wait op pumps; if nothing arrived it drops
- * the lock and sleeps on the VM's interrupt descriptor (notifications of
- * the bus) for at most WAIT_SLICE_MS, so a secure-side event is seen
- * promptly and another thread can run meanwhile.
+ * Waiting. The socket layer's wait op pumps; if nothing arrived it asks
+ * the device for used-buffer notifications (the driver keeps them off
+ * while it polls), drops the lock and sleeps on the VM's interrupt
+ * descriptor for at most WAIT_SLICE_MS, so a secure-side event (say a
+ * REQUEST from a secure client) wakes every sleeper at once and another
+ * thread can run meanwhile. A waker takes the interrupt and drains the
+ * bus's events: the device notifies again only once its event queue was
+ * emptied.
  *
  * A device that fails (a kick or poll errs: SP dead, bus broken) is gone
  * for good: every connection is reset once, as on TRANSPORT_RESET, and
@@ -161,12 +165,20 @@ int nwd_pump(struct tzs_nwd_vsock *n)
 	return count;
 }
 
+/* EVENT_USED on rx and event from now on; false when entries came first. */
+static bool ask_notify(struct tzs_nwd_vsock *n)
+{
+	return virtq_drv_enable_cb(tzs_vsock_drv_vq(n->drv, VSOCK_VQ_RX)) &&
+	       virtq_drv_enable_cb(tzs_vsock_drv_vq(n->drv, VSOCK_VQ_EVENT));
+}
+
 int nwd_wait(struct tzs_nwd_vsock *n, int timeout_ms)
 {
 	struct pollfd pfd = { .fd = tzs_vm_irq_fd(n->vm), .events = POLLIN };
 	int slice = timeout_ms < 0 || timeout_ms > WAIT_SLICE_MS ?
 			    WAIT_SLICE_MS :
 			    timeout_ms;
+	int rc = 0;
 
 	if (nwd_pump(n) > 0) {
 		return 0;
@@ -174,9 +186,16 @@ int nwd_wait(struct tzs_nwd_vsock *n, int timeout_ms)
 	if (n->gone) {
 		return VSK_ECONNRESET;
 	}
+	if (!ask_notify(n)) {
+		nwd_pump(n);
+		return 0;
+	}
 	pthread_mutex_unlock(&n->lock);
-	(void)poll(&pfd, 1, slice);
+	rc = poll(&pfd, 1, slice);
 	pthread_mutex_lock(&n->lock);
+	if (rc > 0) {
+		(void)tzs_vmsg_bus_events(n->bus, 0);
+	}
 	nwd_pump(n);
 	return 0;
 }

@@ -6,7 +6,8 @@
  * Lifecycle: a driver's backend is created by its first message (bus or
  * control) with the echo device at dev_num 1 and a virtio-vsock device at
  * dev_num 2 (guest CID 2 + VM id; echo, shared-memory reader and
- * transform, and sink services on ports 5000-5004), and lives
+ * transform, and sink services on ports 5000-5004, and the secure client
+ * started by VSOCK_CLIENT), and lives
  * until the program
  * ends (tzs_vmsg_sp_destroy() after tzs_sp_main()). Devices come and go with
  * the ADD / REMOVE control commands (the core queues EVENT_DEVICE). Areas:
@@ -70,6 +71,7 @@ struct sp_vsock_svcs {
 	struct vdev_vsock_shm_svc transform;
 	struct vdev_vsock_sink sink;
 	struct vdev_vsock_sink sink_sum;
+	struct vdev_vsock_client client; /* VSOCK_CLIENT */
 };
 
 struct sp_dev {
@@ -238,6 +240,9 @@ static int svcs_attach(struct sp_drv *d, struct vdev_vsock *v,
 	if (!rc) {
 		rc = vdev_vsock_sink_attach(v, &sv->sink_sum,
 					    TZS_VSOCK_PORT_SINK_SUM, true);
+	}
+	if (!rc) {
+		rc = vdev_vsock_client_attach(v, &sv->client);
 	}
 	return rc;
 }
@@ -599,6 +604,69 @@ static int cmd_vsock_reset(struct sp_drv *d, uint64_t dev_num)
 	return rc;
 }
 
+/* dev_num 0 names the default vsock device. */
+static uint64_t vsock_dev_num(uint64_t dev_num)
+{
+	return dev_num ? dev_num : TZS_VSOCK_DEV_NUM;
+}
+
+static int cmd_client(struct sp_drv *d, const uint64_t *x)
+{
+	struct sp_dev *dev = NULL;
+	int rc = FFA_OK;
+
+	if (x[4] > UINT32_MAX || x[5] > UINT32_MAX || x[6] > UINT32_MAX) {
+		return FFA_INVALID_PARAMETERS;
+	}
+	rc = vsock_dev(d, vsock_dev_num(x[7]), &dev);
+	if (rc != FFA_OK) {
+		return rc;
+	}
+	rc = vdev_vsock_client_start(&dev->svcs->client, (uint32_t)x[4],
+				     (uint32_t)x[5], (uint32_t)x[6]);
+	if (rc == VSOCK_EAGAIN) {
+		return FFA_BUSY;
+	}
+	return rc ? FFA_INVALID_PARAMETERS : FFA_OK;
+}
+
+static int cmd_client_result(struct sp_drv *d, uint64_t dev_num, uint64_t page,
+			     struct ffa_regs *resp)
+{
+	const struct vdev_vsock_client_result *r = NULL;
+	struct sp_dev *dev = NULL;
+	uint64_t x[4] = { 0 };
+	unsigned int i = 0;
+	int rc = vsock_dev(d, vsock_dev_num(dev_num), &dev);
+
+	if (rc != FFA_OK) {
+		return rc;
+	}
+	r = &dev->svcs->client.res;
+	if (page == TZS_VMSG_CLIENT_SUMMARY) {
+		x[0] = r->state;
+		x[1] = r->ok;
+		x[2] = r->failed;
+		x[3] = (uint64_t) - (int64_t)r->first_error;
+	} else if (page == TZS_VMSG_CLIENT_ERRORS) {
+		x[0] = r->resets;
+		x[1] = r->timeouts;
+		x[2] = r->bad_data;
+		x[3] = r->short_data;
+	} else if (page == TZS_VMSG_CLIENT_TOTALS) {
+		x[0] = r->other;
+		x[1] = r->bytes_checked;
+		x[2] = r->conns;
+		x[3] = r->bytes;
+	} else {
+		return FFA_INVALID_PARAMETERS;
+	}
+	for (i = 0; i < 4; i++) {
+		resp->x[4 + i] = x[i];
+	}
+	return FFA_OK;
+}
+
 void tzs_vmsg_sp_control(const struct tzs_sp_req *req, struct ffa_regs *resp,
 			 void *arg)
 {
@@ -628,6 +696,10 @@ void tzs_vmsg_sp_control(const struct tzs_sp_req *req, struct ffa_regs *resp,
 		rc = cmd_stats(d, req->in->x[4], req->in->x[5], resp);
 	} else if (cmd == TZS_VMSG_CMD_VSOCK_RESET) {
 		rc = cmd_vsock_reset(d, req->in->x[4]);
+	} else if (cmd == TZS_VMSG_CMD_VSOCK_CLIENT) {
+		rc = cmd_client(d, req->in->x);
+	} else if (cmd == TZS_VMSG_CMD_VSOCK_CLIENT_RESULT) {
+		rc = cmd_client_result(d, req->in->x[4], req->in->x[5], resp);
 	} else {
 		rc = FFA_NOT_SUPPORTED;
 	}

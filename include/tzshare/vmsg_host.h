@@ -69,8 +69,23 @@
  *   CRASH    -> abort(): no response
  *   VSOCK_RESET x4 dev_num -> the vsock device's secure side loses every
  *            connection and sends TRANSPORT_RESET (vdev_vsock_transport_reset)
+ *   VSOCK_CLIENT x4 port, x5 connections (1..16), x6 bytes each
+ *            (<= 16 MiB), x7 dev_num (0: TZS_VSOCK_DEV_NUM)
+ *            -> the device's secure client starts (vdev_vsock_client_start):
+ *            connections from CID 2 to the calling VM's CID and @port, each
+ *            sending a pattern and expecting it echoed back. It moves
+ *            whenever the VM talks to the SP (kicks, rx refills, any
+ *            call: each ticks the devices). BUSY while a run is going on.
+ *   VSOCK_CLIENT_RESULT x4 dev_num (0: TZS_VSOCK_DEV_NUM), x5 page:
+ *            page 0 -> x4 state (0 idle, 1 running, 2 done), x5 ok,
+ *              x6 failed, x7 first error as a positive errno (0: none)
+ *            page 1 -> failed by error: x4 ECONNRESET, x5 ETIMEDOUT,
+ *              x6 EBADMSG (bytes differ), x7 ENODATA (stream ended early)
+ *            page 2 -> x4 other errors, x5 bytes checked, x6 connections
+ *              asked, x7 bytes each
  * Errors: INVALID_PARAMETERS (dev_num 0 or out of range, unknown kind or
- * page), DENIED (slot taken / empty, not a vsock device), NO_MEMORY.
+ * page, a client request out of range), DENIED (slot taken / empty, not a
+ * vsock device), BUSY (client running), NO_MEMORY.
  */
 #define TZS_VMSG_CMD_ADD 0x564D0001u
 #define TZS_VMSG_CMD_REMOVE 0x564D0002u
@@ -78,8 +93,10 @@
 #define TZS_VMSG_CMD_GETPID 0x564D0004u
 #define TZS_VMSG_CMD_CRASH 0x564D0005u
 #define TZS_VMSG_CMD_VSOCK_RESET 0x564D0006u
+#define TZS_VMSG_CMD_VSOCK_CLIENT 0x564D0007u
+#define TZS_VMSG_CMD_VSOCK_CLIENT_RESULT 0x564D0008u
 #define TZS_VMSG_CMD_FIRST TZS_VMSG_CMD_ADD
-#define TZS_VMSG_CMD_LAST TZS_VMSG_CMD_VSOCK_RESET
+#define TZS_VMSG_CMD_LAST TZS_VMSG_CMD_VSOCK_CLIENT_RESULT
 
 #define TZS_VMSG_DEV_ECHO 1u
 #define TZS_VMSG_DEV_VSOCK 2u /* <tzshare/vsock_host.h> */
@@ -88,6 +105,10 @@
 #define TZS_VMSG_STATS_VSOCK_TX 1u
 #define TZS_VMSG_STATS_VSOCK_RX 2u
 #define TZS_VMSG_STATS_VSOCK_PROTO 3u
+
+#define TZS_VMSG_CLIENT_SUMMARY 0u
+#define TZS_VMSG_CLIENT_ERRORS 1u
+#define TZS_VMSG_CLIENT_TOTALS 2u
 
 /* Driver VMs one SP serves (one bus backend each). */
 #define TZS_VMSG_SP_MAX_DRIVERS 4
