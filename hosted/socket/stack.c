@@ -165,13 +165,6 @@ int nwd_pump(struct tzs_nwd_vsock *n)
 	return count;
 }
 
-/* EVENT_USED on rx and event from now on; false when entries came first. */
-static bool ask_notify(struct tzs_nwd_vsock *n)
-{
-	return virtq_drv_enable_cb(tzs_vsock_drv_vq(n->drv, VSOCK_VQ_RX)) &&
-	       virtq_drv_enable_cb(tzs_vsock_drv_vq(n->drv, VSOCK_VQ_EVENT));
-}
-
 int nwd_wait(struct tzs_nwd_vsock *n, int timeout_ms)
 {
 	struct pollfd pfd = { .fd = tzs_vm_irq_fd(n->vm), .events = POLLIN };
@@ -186,7 +179,8 @@ int nwd_wait(struct tzs_nwd_vsock *n, int timeout_ms)
 	if (n->gone) {
 		return VSK_ECONNRESET;
 	}
-	if (!ask_notify(n)) {
+	/* Entries that came meanwhile: pump them rather than sleep. */
+	if (!tzs_vsock_drv_arm(n->drv)) {
 		nwd_pump(n);
 		return 0;
 	}

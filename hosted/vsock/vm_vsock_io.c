@@ -339,6 +339,11 @@ static bool cb_on(struct tzs_vsock_drv *d)
 	return quiet;
 }
 
+bool tzs_vsock_drv_arm(struct tzs_vsock_drv *d)
+{
+	return cb_on(d);
+}
+
 int tzs_vsock_drv_poll(struct tzs_vsock_drv *d,
 		       const struct tzs_vsock_drv_cb *cb, int timeout_ms)
 {

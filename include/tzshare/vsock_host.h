@@ -40,6 +40,7 @@
 #ifndef TZSHARE_VSOCK_HOST_H
 #define TZSHARE_VSOCK_HOST_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include <tzshare/vmsg_host.h>
@@ -142,6 +143,15 @@ struct tzs_vsock_drv_cb {
  */
 int tzs_vsock_drv_poll(struct tzs_vsock_drv *d,
 		       const struct tzs_vsock_drv_cb *cb, int timeout_ms);
+
+/**
+ * tzs_vsock_drv_arm() - ask for EVENT_USED on the rx and event queues (and
+ * on tx while buffers are out), for a caller that sleeps on the VM's
+ * interrupts itself rather than in poll(). Returns false when entries
+ * arrived meanwhile (poll before sleeping). poll() with a timeout turns
+ * the notifications off again when it returns.
+ */
+bool tzs_vsock_drv_arm(struct tzs_vsock_drv *d);
 
 /**
  * tzs_vsock_drv_reset() - device reset (status 0) and the whole init again
