@@ -413,11 +413,11 @@ int vdev_vsock_sink_attach(struct vdev_vsock *v, struct vdev_vsock_sink *s,
  * all at once, sends @bytes bytes on each (byte i of connection k is
  * vdev_vsock_client_byte(k, i)), expects the same bytes back (the driver
  * side runs an echo server), checks them as they come and closes. A
- * connection ends ok (all bytes back, in order) or failed
- * with an error: VSK_ECONNRESET (refused: nobody listens; or reset),
- * VSK_ETIMEDOUT (connect timeout, or VDEV_VSOCK_CLIENT_IDLE_MS without
- * progress), VDEV_VSOCK_CLIENT_EBADMSG (a byte differs, or more came
- * back than was sent), VDEV_VSOCK_CLIENT_ENODATA (the peer ended the stream early), or
+ * connection ends ok (all bytes back, in order) or failed with an error:
+ * VSK_ECONNRESET (refused: nobody listens; or reset), VSK_ETIMEDOUT
+ * (connect timeout, or VDEV_VSOCK_CLIENT_IDLE_MS without progress),
+ * VDEV_VSOCK_CLIENT_EBADMSG (a byte differs, or more came back than was
+ * sent), VDEV_VSOCK_CLIENT_ENODATA (the peer ended the stream early), or
  * another VSK_E* of a socket call (VSK_EMFILE, VSK_ENOBUFS: no descriptor
  * or slot). The run is done when every connection ended and was closed.
  * It follows the secure socket rules above (closes and receives only with
