@@ -67,6 +67,7 @@ _Static_assert(TZS_VSOCK_PORT_ECHO == VDEV_VSOCK_PORT_ECHO &&
 /* The secure services of a vsock device (<tzshare/vsock_host.h> ports). */
 struct sp_vsock_svcs {
 	struct vdev_vsock_echo echo;
+	struct vdev_vsock_echo echo_seq;
 	struct vdev_vsock_shm_svc reader;
 	struct vdev_vsock_shm_svc transform;
 	struct vdev_vsock_sink sink;
@@ -224,6 +225,11 @@ static int svcs_attach(struct sp_drv *d, struct vdev_vsock *v,
 	int rc = vdev_vsock_echo_attach(v, &sv->echo, TZS_VSOCK_PORT_ECHO,
 					VSOCK_TYPE_STREAM);
 
+	if (!rc) {
+		rc = vdev_vsock_echo_attach(v, &sv->echo_seq,
+					    TZS_VSOCK_PORT_ECHO_SEQ,
+					    VSOCK_TYPE_SEQPACKET);
+	}
 	if (!rc) {
 		rc = vdev_vsock_reader_attach(
 			v, &sv->reader, TZS_VSOCK_PORT_READER, svc_log, d);

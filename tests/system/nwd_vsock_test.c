@@ -491,6 +491,46 @@ TEST(calls_after_the_sp_was_killed_fail_without_hanging)
 	nw_stop(&w);
 }
 
+TEST(seqpacket_echo_keeps_message_boundaries_across_processes)
+{
+	static uint8_t msg[3][65536], back[70000];
+	/* The echo takes messages up to VDEV_VSOCK_ECHO_BUF. */
+	const uint32_t len[3] = { 1, VDEV_VSOCK_ECHO_BUF, 4097 };
+	struct nw w;
+	int sd = 0, flags = 0;
+	uint32_t i = 0;
+	struct iovec iov = { .iov_base = back, .iov_len = sizeof(back) };
+
+	nw_start(&w, NULL);
+	sd = tzs_nwd_socket(w.n, VSOCK_TYPE_SEQPACKET, 0);
+	ASSERT_EQ(tzs_nwd_connect(w.n, sd, VSOCK_CID_HOST,
+				  TZS_VSOCK_PORT_ECHO_SEQ),
+		  0);
+	for (i = 0; i < 3; i++) {
+		nw_fill(msg[i], len[i], i + 1);
+		ASSERT_EQ(tzs_nwd_send(w.n, sd, msg[i], len[i], 0), len[i]);
+	}
+	/* One message per recv, whatever the buffer could take more. */
+	for (i = 0; i < 3; i++) {
+		ASSERT_EQ(tzs_nwd_recvmsg(w.n, sd, &iov, 1, 0, &flags), len[i]);
+		ASSERT_TRUE(flags & VSK_MSG_EOR);
+		ASSERT_FALSE(flags & VSK_MSG_TRUNC);
+		ASSERT_MEM_EQ(back, msg[i], len[i]);
+	}
+	/* A short buffer: the rest of the message is dropped, TRUNC set. */
+	ASSERT_EQ(tzs_nwd_send(w.n, sd, msg[1], 5000, 0), 5000);
+	ASSERT_EQ(tzs_nwd_send(w.n, sd, msg[2], 7, 0), 7);
+	iov.iov_len = 100;
+	ASSERT_EQ(tzs_nwd_recvmsg(w.n, sd, &iov, 1, 0, &flags), 100);
+	ASSERT_TRUE(flags & VSK_MSG_TRUNC);
+	ASSERT_MEM_EQ(back, msg[1], 100);
+	ASSERT_EQ(tzs_nwd_recvmsg(w.n, sd, &iov, 1, 0, &flags), 7);
+	ASSERT_FALSE(flags & VSK_MSG_TRUNC);
+	ASSERT_MEM_EQ(back, msg[2], 7);
+	ASSERT_EQ(tzs_nwd_close(w.n, sd), 0);
+	nw_stop(&w);
+}
+
 TEST(transport_reset_fails_live_connections_once_and_new_ones_work)
 {
 	uint8_t buf[64] = { 1, 2, 3 }, back[64];
