@@ -55,7 +55,8 @@ _Static_assert(TZS_VSOCK_PORT_ECHO == VDEV_VSOCK_PORT_ECHO &&
 		       TZS_VSOCK_PORT_READER == VDEV_VSOCK_PORT_READER &&
 		       TZS_VSOCK_PORT_TRANSFORM == VDEV_VSOCK_PORT_TRANSFORM &&
 		       TZS_VSOCK_PORT_SINK == VDEV_VSOCK_PORT_SINK &&
-		       TZS_VSOCK_PORT_SINK_SUM == VDEV_VSOCK_PORT_SINK_SUM,
+		       TZS_VSOCK_PORT_SINK_SUM == VDEV_VSOCK_PORT_SINK_SUM &&
+		       TZS_VSOCK_PORT_COPIER == VDEV_VSOCK_PORT_COPIER,
 	       "service ports");
 
 /* What we advertise in VERSION: both carriages, notifications to the
@@ -70,6 +71,7 @@ struct sp_vsock_svcs {
 	struct vdev_vsock_echo echo_seq;
 	struct vdev_vsock_shm_svc reader;
 	struct vdev_vsock_shm_svc transform;
+	struct vdev_vsock_shm_svc copier;
 	struct vdev_vsock_sink sink;
 	struct vdev_vsock_sink sink_sum;
 	struct vdev_vsock_client client; /* VSOCK_CLIENT */
@@ -238,6 +240,10 @@ static int svcs_attach(struct sp_drv *d, struct vdev_vsock *v,
 		rc = vdev_vsock_transform_attach(v, &sv->transform,
 						 TZS_VSOCK_PORT_TRANSFORM,
 						 svc_log, d);
+	}
+	if (!rc) {
+		rc = vdev_vsock_copier_attach(v, &sv->copier,
+					      TZS_VSOCK_PORT_COPIER);
 	}
 	if (!rc) {
 		rc = vdev_vsock_sink_attach(v, &sv->sink, TZS_VSOCK_PORT_SINK,

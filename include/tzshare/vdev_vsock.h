@@ -91,6 +91,7 @@
 #define VDEV_VSOCK_PORT_TRANSFORM 5002u
 #define VDEV_VSOCK_PORT_SINK 5003u
 #define VDEV_VSOCK_PORT_SINK_SUM 5004u
+#define VDEV_VSOCK_PORT_COPIER 5006u
 
 #define VDEV_VSOCK_SERVICES 8u /* services one device runs */
 #define VDEV_VSOCK_SHM_OFFERS 8u /* live offers per connection */
@@ -377,6 +378,13 @@ int vdev_vsock_reader_attach(struct vdev_vsock *v, struct vdev_vsock_shm_svc *s,
 int vdev_vsock_transform_attach(struct vdev_vsock *v,
 				struct vdev_vsock_shm_svc *s, uint32_t port,
 				vdev_vsock_log_fn log, void *log_ctx);
+/*
+ * copier (core/vdev/shm_copier.c): takes a private copy of any offer (the
+ * whole buffer, chunk by chunk) and answers with a record whose fnv32 is 0;
+ * no log line. The zero-copy side of the copy benchmarks.
+ */
+int vdev_vsock_copier_attach(struct vdev_vsock *v, struct vdev_vsock_shm_svc *s,
+			     uint32_t port);
 
 /*
  * Sink services (core/vdev/vsock_sink.c), STREAM: frames of an le64 length

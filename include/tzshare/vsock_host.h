@@ -59,6 +59,7 @@
 #define TZS_VSOCK_PORT_SINK 5003u /* frames in, one record each */
 #define TZS_VSOCK_PORT_SINK_SUM 5004u /* the same with FNV-1a */
 #define TZS_VSOCK_PORT_ECHO_SEQ 5005u /* SEQPACKET echo: message by message */
+#define TZS_VSOCK_PORT_COPIER 5006u /* offers: private copy, record, no sum */
 
 /* Largest payload the driver sends in one packet. */
 #define TZS_VSOCK_PAYLOAD_MAX 65536u

@@ -960,3 +960,33 @@ TEST(reader_refuses_offers_when_its_records_cannot_leave)
 	expect_reject(t, PORT_R, &m, REASON(refused));
 	ASSERT_EQ(t->reader.offers, 1 + VDEV_VSOCK_SHM_OFFERS);
 }
+
+TEST(copier_takes_a_private_copy_answers_without_checksum_and_logs_nothing)
+{
+	static struct vdev_vsock_shm_svc copier;
+	struct vl *t = vl_new_shm();
+	struct area a;
+	struct vsock_shmem m;
+	uint32_t held = 0;
+
+	ASSERT_EQ(
+		vdev_vsock_copier_attach(t->v, &copier, VDEV_VSOCK_PORT_COPIER),
+		VSOCK_OK);
+	vl_post_rx(t, 8);
+	vl_connect_to(t, VDEV_VSOCK_PORT_COPIER);
+	area_pool(t, &a, 8192);
+	memset(a.host, 0x5a, 8192);
+	held = holds(t, a.id);
+	m = offer(3, VSOCK_SHMEM_SHARE, &a, 0, 8192, 0);
+	shm_send(t, VDEV_VSOCK_PORT_COPIER, &m);
+	expect_record_pkt(t, VDEV_VSOCK_PORT_COPIER, 3, 8192, 0,
+			  VSOCK_SHMEM_SHARE);
+	ASSERT_EQ(t->n_log, 0);
+	ASSERT_EQ(copier.offers, 1);
+	ASSERT_EQ(copier.bytes, 8192);
+	ASSERT_EQ(holds(t, a.id), held + 1);
+	m.subop = VSOCK_SHMEM_REVOKE;
+	shm_send(t, VDEV_VSOCK_PORT_COPIER, &m);
+	expect_reply(t, VDEV_VSOCK_PORT_COPIER, &m, VSOCK_SHMEM_REVOKE_DONE);
+	ASSERT_EQ(holds(t, a.id), held);
+}
