@@ -6,6 +6,9 @@
  *   vsock_echo_rtt     64-byte message to the secure echo service and
  *                      back (median), vs the same ping-pong over an
  *                      AF_UNIX socketpair to a child process. Interleaved.
+ *   vsock_echo_rtt_vs_ffa_direct_req2  the same echo vs one bare
+ *                      DIRECT_REQ2 round trip to the SP, the FF-A call it
+ *                      rides on: the cost of the vsock stack itself.
  *   vsock_stream_tput  256 MiB in 64 KiB sends to the secure sink (one
  *                      frame, acknowledged at its end), vs the same to a
  *                      child reading an AF_UNIX socket to EOF. Best of 3.
@@ -21,7 +24,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <tzshare/conduit.h>
 #include <tzshare/lib.h>
+#include <tzshare/sp.h>
 #include <tzshare/nwd.h>
 #include <tzshare/nwd_vsock.h>
 #include <tzshare/platform.h>
@@ -37,7 +42,7 @@
 #define TOTAL (256ull << 20)
 #define ROUNDS 3
 
-static uint64_t s_vsock[RTT_ITERS], s_unix[RTT_ITERS];
+static uint64_t s_vsock[RTT_ITERS], s_unix[RTT_ITERS], s_ffa[RTT_ITERS];
 static uint8_t buf[CHUNK];
 
 static void die(const char *what, long rc)
@@ -104,8 +109,20 @@ static pid_t fork_child(int *fd, void (*child)(int))
 	return pid;
 }
 
-static void bench_rtt(struct tzs_nwd_vsock *n)
+/* One bare FF-A round trip VM -> SP -> VM: DIRECT_REQ2 to the echo UUID. */
+static void ffa_once(struct tzs_vcpu *v)
 {
+	uint64_t args[14] = { 1, 2, 3 }, ret[14];
+
+	if (tzs_vcpu_direct_req2(v, 0x8001, TZS_UUID_ECHO, args, ret)) {
+		die("direct request", 0);
+	}
+}
+
+static void bench_rtt(struct tzs_ep *vm, struct tzs_nwd_vsock *n)
+{
+	/* vCPU 1 is the heaps' and idle here; the bus uses vCPU 0. */
+	struct tzs_vcpu *v = tzs_ep_vcpu(vm, 1);
 	uint8_t m[MSG], back[MSG];
 	int ufd = -1;
 	pid_t pid = fork_child(&ufd, unix_echo_child);
@@ -115,32 +132,40 @@ static void bench_rtt(struct tzs_nwd_vsock *n)
 
 	memset(m, 0x5a, sizeof(m));
 	rc = tzs_nwd_connect(n, sd, VSOCK_CID_HOST, TZS_VSOCK_PORT_ECHO);
-	if (rc) {
+	if (rc || !v) {
 		die("connect echo", rc);
 	}
+	/* Interleaved, so that the three medians see the same load. */
 	for (i = 0; i < RTT_WARMUP + RTT_ITERS; i++) {
-		uint64_t t0 = bench_now_ns();
+		uint64_t t0 = bench_now_ns(), t1 = 0, t2 = 0;
 
 		if (tzs_nwd_send(n, sd, m, MSG, 0) != MSG ||
 		    tzs_nwd_recv(n, sd, back, MSG, VSK_MSG_WAITALL) != MSG) {
 			die("vsock echo", i);
 		}
-		uint64_t t1 = bench_now_ns();
-
+		t1 = bench_now_ns();
 		if (!full_io(ufd, m, MSG, true) ||
 		    !full_io(ufd, back, MSG, false)) {
 			die("unix echo", i);
 		}
+		t2 = bench_now_ns();
+		ffa_once(v);
 		if (i >= RTT_WARMUP) {
 			s_vsock[i - RTT_WARMUP] = t1 - t0;
-			s_unix[i - RTT_WARMUP] = bench_now_ns() - t1;
+			s_unix[i - RTT_WARMUP] = t2 - t1;
+			s_ffa[i - RTT_WARMUP] = bench_now_ns() - t2;
 		}
 	}
 	tzs_nwd_close(n, sd);
 	close(ufd);
 	waitpid(pid, NULL, 0);
-	bench_line("vsock_echo_rtt", bench_median_us(s_vsock, RTT_ITERS),
-		   bench_median_us(s_unix, RTT_ITERS), "us");
+	double vs = bench_median_us(s_vsock, RTT_ITERS);
+
+	bench_line("vsock_echo_rtt", vs, bench_median_us(s_unix, RTT_ITERS),
+		   "us");
+	/* What the vsock stack adds to the FF-A round trip it rides on. */
+	bench_line("vsock_echo_rtt_vs_ffa_direct_req2", vs,
+		   bench_median_us(s_ffa, RTT_ITERS), "us");
 }
 
 static double vsock_tput_once(struct tzs_nwd_vsock *n)
@@ -220,7 +245,7 @@ int main(void)
 	struct bench_vsock b;
 
 	bench_vsock_start(&b);
-	bench_rtt(b.n);
+	bench_rtt(b.vm, b.n);
 	bench_tput(b.n);
 	bench_vsock_stop(&b);
 	return 0;
