@@ -16,20 +16,13 @@ static int copier_offer(struct vdev_vsock *v, void *ctx, struct vsock_conn *c,
 {
 	struct vdev_vsock_shm_svc *s = ctx;
 	struct shm_scan sc;
-	uint64_t off = 0;
-	uint32_t n = 0;
 
 	if (!shm_svc_room(s, c)) {
 		return VSOCK_ENOBUFS;
 	}
 	shm_scan_init(&sc);
-	sc.fnv = 0;
-	for (off = 0; off < o->desc.size; off += n) {
-		n = o->desc.size - off < sizeof(s->chunk) ?
-			    (uint32_t)(o->desc.size - off) :
-			    (uint32_t)sizeof(s->chunk);
-		tzs_memcpy(s->chunk, o->mem + off, n);
-	}
+	sc.fnv = 0; /* no checksum */
+	shm_svc_walk(s, o, NULL, NULL);
 	shm_svc_done(v, s, c, &o->desc, &sc);
 	return VSOCK_OK;
 }

@@ -273,3 +273,25 @@ int shm_svc_attach(struct vdev_vsock *v, struct vdev_vsock_shm_svc *s,
 	s->svc.ctx = s;
 	return vdev_vsock_service_add(v, &s->svc);
 }
+
+void shm_svc_walk(struct vdev_vsock_shm_svc *s,
+		  const struct vdev_vsock_offer *o, struct shm_scan *sc,
+		  void (*change)(uint8_t *p, uint32_t n))
+{
+	uint64_t off = 0;
+	uint32_t n = 0;
+
+	for (off = 0; off < o->desc.size; off += n) {
+		n = o->desc.size - off < sizeof(s->chunk) ?
+			    (uint32_t)(o->desc.size - off) :
+			    (uint32_t)sizeof(s->chunk);
+		tzs_memcpy(s->chunk, o->mem + off, n);
+		if (change) {
+			change(s->chunk, n);
+			tzs_memcpy(o->mem + off, s->chunk, n);
+		}
+		if (sc) {
+			shm_scan_chunk(sc, s->chunk, n);
+		}
+	}
+}

@@ -30,6 +30,15 @@ int shm_svc_accepted(struct vdev_vsock *v, void *ctx, struct vsock_conn *c);
 void shm_svc_ready(struct vdev_vsock *v, void *ctx, struct vsock_conn *c);
 void shm_svc_closed(struct vdev_vsock *v, void *ctx, struct vsock_conn *c);
 
+/*
+ * Walk offer @o chunk by chunk through s->chunk: copy the chunk out,
+ * @change it (optional; then the changed copy is written back whole),
+ * and scan it into @sc unless @sc is NULL. Nothing is read twice.
+ */
+void shm_svc_walk(struct vdev_vsock_shm_svc *s,
+		  const struct vdev_vsock_offer *o, struct shm_scan *sc,
+		  void (*change)(uint8_t *p, uint32_t n));
+
 /* Whether @c can queue one more record (check before touching memory). */
 bool shm_svc_room(struct vdev_vsock_shm_svc *s, const struct vsock_conn *c);
 /* Log the offer, queue its record and send what credit allows. */

@@ -28,8 +28,6 @@ static int transform_offer(struct vdev_vsock *v, void *ctx,
 {
 	struct vdev_vsock_shm_svc *s = ctx;
 	struct shm_scan sc;
-	uint64_t off = 0;
-	uint32_t n = 0;
 
 	/* In place needs write access; the device mapped it only for read. */
 	if (!o->writable) {
@@ -39,15 +37,7 @@ static int transform_offer(struct vdev_vsock *v, void *ctx,
 		return VSOCK_ENOBUFS;
 	}
 	shm_scan_init(&sc);
-	for (off = 0; off < o->desc.size; off += n) {
-		n = o->desc.size - off < sizeof(s->chunk) ?
-			    (uint32_t)(o->desc.size - off) :
-			    (uint32_t)sizeof(s->chunk);
-		tzs_memcpy(s->chunk, o->mem + off, n);
-		upper(s->chunk, n);
-		tzs_memcpy(o->mem + off, s->chunk, n);
-		shm_scan_chunk(&sc, s->chunk, n);
-	}
+	shm_svc_walk(s, o, &sc, upper);
 	shm_svc_done(v, s, c, &o->desc, &sc);
 	return VSOCK_OK;
 }
