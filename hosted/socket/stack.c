@@ -270,6 +270,7 @@ static int open_bus(struct tzs_nwd_vsock *n, struct tzs_ep *vm)
 
 static int open_heaps(struct tzs_nwd_vsock *n, struct tzs_ep *vm)
 {
+	struct tzs_vcpu *v = NULL;
 	struct tzs_heaps_opts ho;
 	uint64_t base = tzs_ep_mem_base(vm);
 	uint64_t size = tzs_ep_mem_size(vm);
@@ -282,8 +283,13 @@ static int open_heaps(struct tzs_nwd_vsock *n, struct tzs_ep *vm)
 	ho.protected_pool_pages = n->o.protected_pool_pages;
 	ho.pool_release = nwd_pool_release;
 	ho.ctx = n;
-	/* Its own vCPU: the app may free buffers while the bus is in use. */
-	return tzs_heaps_create(vm, tzs_ep_vcpu(vm, 1), &ho, &n->heaps);
+	/* Its own vCPU when there is one: the app may free buffers while the
+	 * bus is in use on vCPU 0. */
+	v = tzs_ep_exec_count(vm) > 1 ? tzs_ep_vcpu(vm, 1) : tzs_ep_vcpu(vm, 0);
+	if (!v) {
+		return -ENODEV;
+	}
+	return tzs_heaps_create(vm, v, &ho, &n->heaps);
 }
 
 static int open_stack(struct tzs_nwd_vsock *n)
