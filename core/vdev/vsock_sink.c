@@ -46,21 +46,25 @@ static void sink_closed(struct vdev_vsock *v, void *ctx, struct vsock_conn *c)
 	}
 }
 
-/* Send what is left of the frame's record; false while credit lacks. */
-static bool sink_reply(struct vdev_vsock *v, struct vdev_vsock_sink_conn *sc)
+/*
+ * Send what is left of the frame's record: 1 when it is all out,
+ * VSOCK_EAGAIN while credit lacks, another VSOCK_E* when the connection
+ * cannot take it any more.
+ */
+static int sink_reply(struct vdev_vsock *v, struct vdev_vsock_sink_conn *sc)
 {
 	while (sc->rec_off < sc->rec_len) {
 		int rc = vsock_send(&v->proto, sc->c, sc->rec + sc->rec_off,
 				    sc->rec_len - sc->rec_off);
 
 		if (rc <= 0) {
-			return false;
+			return rc ? rc : VSOCK_EAGAIN;
 		}
 		sc->rec_off += (uint32_t)rc;
 	}
 	sc->rec_len = 0;
 	sc->rec_off = 0;
-	return true;
+	return 1;
 }
 
 static void frame_end(struct vdev_vsock_sink *s,
@@ -122,7 +126,7 @@ static void sink_ready(struct vdev_vsock *v, void *ctx, struct vsock_conn *c)
 		return;
 	}
 	/* One frame's record at a time: a client waits for it anyway. */
-	while (sink_reply(v, sc)) {
+	while ((rc = sink_reply(v, sc)) == 1) {
 		uint32_t want = sizeof(s->buf);
 
 		/* Read no further than this frame (or its header). */
@@ -139,6 +143,9 @@ static void sink_ready(struct vdev_vsock *v, void *ctx, struct vsock_conn *c)
 			return;
 		}
 		sink_eat(s, sc, s->buf, (uint32_t)rc);
+	}
+	if (rc < 0 && rc != VSOCK_EAGAIN) {
+		vdev_vsock_conn_close(v, c); /* the record can never go out */
 	}
 }
 

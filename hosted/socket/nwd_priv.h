@@ -34,6 +34,7 @@ enum offer_state {
 
 struct nwd_offer {
 	enum offer_state state;
+	bool revoking; /* a thread runs revoke() on it (lock may be dropped) */
 	int sd;
 	struct tzs_dmabuf *buf;
 	struct vsock_shmem m; /* what we announced */

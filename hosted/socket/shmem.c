@@ -228,7 +228,8 @@ static int offer_map(struct tzs_nwd_vsock *n, struct nwd_offer *o,
 	return 0;
 }
 
-/* Give the memory back: unshare (reclaim), waiting for a late release. */
+/* Give the memory back: unshare (reclaim), waiting for a late release.
+ * The caller owns @o (o->revoking or an offer not yet public). */
 static int offer_unmap(struct tzs_nwd_vsock *n, struct nwd_offer *o)
 {
 	uint64_t deadline = nwd_now_ms() + RELEASE_TIMEOUT_MS;
@@ -239,14 +240,18 @@ static int offer_unmap(struct tzs_nwd_vsock *n, struct nwd_offer *o)
 	}
 	rc = tzs_vmsg_bus_area_unshare(n->bus, o->area_id);
 	if (rc == VMSG_T_E_BUS) {
-		/* The device side is gone (SP dead): reclaim directly. */
+		/* The device side is gone (SP dead): reclaim directly; the
+		 * SPMC refuses while a live borrower still holds it. */
 		rc = tzs_vmsg_bus_area_reclaim(n->bus, o->area_id);
 	}
 	if (rc == VMSG_T_E_STATE) {
 		n->stats.unshare_busy++;
 		while (tzs_vmsg_bus_area_live(n->bus, o->area_id) &&
 		       nwd_now_ms() < deadline) {
+			/* Other sockets go on meanwhile. */
+			pthread_mutex_unlock(&n->lock);
 			(void)tzs_vmsg_bus_events(n->bus, 20);
+			pthread_mutex_lock(&n->lock);
 		}
 		rc = tzs_vmsg_bus_area_live(n->bus, o->area_id) ? -ETIMEDOUT :
 								  0;
@@ -322,15 +327,98 @@ static int offer(struct tzs_nwd_vsock *n, int sd,
 		nwd_pump(n);
 		rc = o->state == OFFER_REJECTED ? -ECONNREFUSED : 0;
 	}
-	if (rc) {
-		(void)offer_unmap(n, o);
-		offer_free(n, o);
+	if (!rc) {
+		return 0;
 	}
+	o->revoking = true; /* ours while the unshare may drop the lock */
+	if (offer_unmap(n, o) != 0) {
+		/* Still shared or lent: keep it, retried at close. */
+		o->state = OFFER_REJECTED;
+		o->sd = NWD_ORPHAN;
+		o->revoking = false;
+		return rc;
+	}
+	offer_free(n, o);
 	return rc;
 }
 
 /* ---------------------------------------------------------------------- */
 /* REVOKE                                                                  */
+
+/*
+ * Did the device let go of @o without saying REVOKE_DONE? Yes when the
+ * connection ended from the device's side (its RST, TRANSPORT_RESET: it
+ * revokes a connection's offers then). Not when only we gave up on the
+ * transport (n->gone after a local failure): the device may still use
+ * the memory, which the bus protects for an area of our own (AREA_UNSHARE
+ * answers BUSY) but not for a pool sub-range (SEND_SECURE).
+ */
+static bool device_let_go(struct tzs_nwd_vsock *n, const struct nwd_offer *o)
+{
+	if (o->state == OFFER_DONE || o->state == OFFER_REJECTED) {
+		return true;
+	}
+	if (o->own_area || !n->gone) {
+		return true;
+	}
+	/* A secure partition that still answers may still use the pool. */
+	return tzs_vmsg_bus_ping(n->bus, (uint32_t)o->m.offer_id) != VMSG_T_OK;
+}
+
+/* Another thread revokes @o: wait until it is done with it. */
+static int revoke_wait_other(struct tzs_nwd_vsock *n, struct nwd_offer *o,
+			     uint64_t deadline)
+{
+	uint64_t id = o->m.offer_id;
+
+	while (o->state != OFFER_FREE && o->m.offer_id == id && o->revoking) {
+		uint64_t now = nwd_now_ms();
+
+		if (now >= deadline) {
+			return -ETIMEDOUT;
+		}
+		nwd_wait(n, (int)(deadline - now));
+	}
+	return o->state != OFFER_FREE && o->m.offer_id == id ? -EIO : 0;
+}
+
+/* The REVOKE handshake; the caller set o->revoking. */
+static int revoke_owned(struct tzs_nwd_vsock *n, struct nwd_offer *o,
+			uint64_t deadline)
+{
+	int rc = 0;
+
+	if (o->state == OFFER_LIVE && conn_established(n, o->sd)) {
+		struct vsock_shmem m = o->m;
+
+		m.subop = VSOCK_SHMEM_REVOKE;
+		rc = vsk_send_shmem(&n->st, o->sd, &m);
+		if (rc) {
+			return rc == VSK_EAGAIN ? -EAGAIN :
+						  -EIO; /* still live */
+		}
+		o->state = OFFER_REVOKING;
+	}
+	while (o->state == OFFER_REVOKING && conn_established(n, o->sd)) {
+		uint64_t now = nwd_now_ms();
+
+		if (now >= deadline) {
+			n->stats.revoke_timeouts++;
+			return -ETIMEDOUT; /* stays REVOKING: asked again later */
+		}
+		nwd_wait(n, (int)(deadline - now));
+	}
+	if (!device_let_go(n, o)) {
+		return -EIO;
+	}
+	rc = offer_unmap(n, o);
+	if (rc) {
+		return rc; /* kept: busy, not reusable, retried at close */
+	}
+	n->stats.revokes++;
+	offer_free(n, o);
+	return 0;
+}
 
 static int revoke(struct tzs_nwd_vsock *n, struct nwd_offer *o)
 {
@@ -339,32 +427,15 @@ static int revoke(struct tzs_nwd_vsock *n, struct nwd_offer *o)
 	uint64_t deadline = nwd_now_ms() + (uint64_t)timeout;
 	int rc = 0;
 
-	if (o->state == OFFER_LIVE && conn_established(n, o->sd)) {
-		struct vsock_shmem m = o->m;
-
-		m.subop = VSOCK_SHMEM_REVOKE;
-		if (vsk_send_shmem(&n->st, o->sd, &m) == 0) {
-			o->state = OFFER_REVOKING;
-		}
+	if (o->revoking) {
+		return revoke_wait_other(n, o, deadline);
 	}
-	while (o->state == OFFER_REVOKING && conn_established(n, o->sd)) {
-		uint64_t now = nwd_now_ms();
-
-		if (now >= deadline) {
-			n->stats.revoke_timeouts++;
-			o->state = OFFER_LIVE;
-			return -ETIMEDOUT;
-		}
-		nwd_wait(n, (int)(deadline - now));
-	}
-	/* DONE, REJECTED, or the connection is gone: the device let go. */
-	rc = offer_unmap(n, o);
+	o->revoking = true;
+	rc = revoke_owned(n, o, deadline);
 	if (rc) {
-		return rc; /* kept: busy, not reusable, retried at close */
+		o->revoking = false; /* offer_free() cleared it on success */
 	}
-	n->stats.revokes++;
-	offer_free(n, o);
-	return 0;
+	return rc;
 }
 
 void nwd_shmem_revoke_all(struct tzs_nwd_vsock *n, int sd)
@@ -377,7 +448,8 @@ void nwd_shmem_revoke_all(struct tzs_nwd_vsock *n, int sd)
 		if (o->state == OFFER_FREE || o->sd != sd) {
 			continue;
 		}
-		if (revoke(n, o) != 0) {
+		if (revoke(n, o) != 0 && o->state != OFFER_FREE &&
+		    !o->revoking) {
 			o->sd = NWD_ORPHAN; /* the socket goes: keep it apart */
 		}
 	}
@@ -417,6 +489,16 @@ static int revoke_fd(struct tzs_nwd_vsock *n, int sd,
 /* ---------------------------------------------------------------------- */
 /* Control messages                                                        */
 
+/* Control messages one sendmsg may carry (more: -EINVAL). */
+#define NWD_CMSG_MAX 16u
+
+/* Data lengths we accept: {subop, fd}, + {kind, reserved}, Design A's. */
+static bool cmsg_len_ok(size_t len)
+{
+	return len == TZS_VSOCK_SHMEM_CMSG_MIN ||
+	       len == sizeof(struct tzs_vsock_shmem_cmsg) || len == 32;
+}
+
 /* @room: control bytes from @cmsg to the end of the buffer. */
 static int cmsg_parse(const struct cmsghdr *cmsg, size_t room,
 		      struct tzs_vsock_shmem_cmsg *cm)
@@ -427,15 +509,19 @@ static int cmsg_parse(const struct cmsghdr *cmsg, size_t room,
 	/* CMSG_FIRSTHDR does not bound cmsg_len: Linux's CMSG_OK does. */
 	if (cmsg->cmsg_level != TZS_SOL_VSOCK ||
 	    cmsg->cmsg_type != TZS_SCM_VSOCK_SHMEM ||
-	    cmsg->cmsg_len < CMSG_LEN(TZS_VSOCK_SHMEM_CMSG_MIN) ||
-	    cmsg->cmsg_len > room) {
+	    cmsg->cmsg_len < CMSG_LEN(0) || cmsg->cmsg_len > room) {
 		return -EINVAL;
 	}
 	len = cmsg->cmsg_len - CMSG_LEN(0);
+	if (!cmsg_len_ok(len)) {
+		return -EINVAL;
+	}
 	memset(cm, 0, sizeof(*cm));
 	memcpy(cm, d, len < sizeof(*cm) ? len : sizeof(*cm));
 	if (cm->reserved || cm->fd < 0 ||
-	    cm->kind > TZS_VSOCK_SHMEM_KIND_SEND_SECURE) {
+	    cm->kind > TZS_VSOCK_SHMEM_KIND_SEND_SECURE ||
+	    (cm->subop != TZS_VSOCK_SHMEM_SUBOP_OFFER &&
+	     cm->subop != TZS_VSOCK_SHMEM_SUBOP_REVOKE)) {
 		return -EINVAL;
 	}
 	/* Design A's 32-byte form: bytes 16.. reserved, zero. */
@@ -453,36 +539,60 @@ static size_t cmsg_room(const struct msghdr *mh, const struct cmsghdr *cmsg)
 					     (const uint8_t *)mh->msg_control);
 }
 
-int nwd_shmem_cmsgs(struct tzs_nwd_vsock *n, int sd, const void *control,
-		    size_t control_len)
+/*
+ * Parse every control message into @cm (at most NWD_CMSG_MAX), once: an
+ * empty or malformed buffer, or one dma-buf named twice, is -EINVAL
+ * before anything is done. Returns the count or a negative errno.
+ */
+static int cmsgs_parse(const void *control, size_t control_len,
+		       struct tzs_vsock_shmem_cmsg *cm)
 {
 	struct msghdr mh;
 	struct cmsghdr *cmsg = NULL;
-	struct tzs_vsock_shmem_cmsg cm;
+	unsigned int count = 0, i = 0;
 	int rc = 0;
 
 	memset(&mh, 0, sizeof(mh));
 	mh.msg_control = (void *)control;
 	mh.msg_controllen = control_len;
-	if (!nwd_sd_valid(n, sd)) {
-		return -EBADF;
+	if (!CMSG_FIRSTHDR(&mh)) {
+		return -EINVAL; /* shorter than one header */
 	}
-	/* Validate every message before acting on any. */
 	for (cmsg = CMSG_FIRSTHDR(&mh); cmsg; cmsg = CMSG_NXTHDR(&mh, cmsg)) {
-		rc = cmsg_parse(cmsg, cmsg_room(&mh, cmsg), &cm);
+		if (count == NWD_CMSG_MAX) {
+			return -EINVAL;
+		}
+		rc = cmsg_parse(cmsg, cmsg_room(&mh, cmsg), &cm[count]);
 		if (rc) {
 			return rc;
 		}
-		if (cm.subop != TZS_VSOCK_SHMEM_SUBOP_OFFER &&
-		    cm.subop != TZS_VSOCK_SHMEM_SUBOP_REVOKE) {
-			return -EINVAL;
+		for (i = 0; i < count; i++) {
+			if (cm[i].fd == cm[count].fd) {
+				return -EINVAL;
+			}
 		}
+		count++;
 	}
-	for (cmsg = CMSG_FIRSTHDR(&mh); cmsg; cmsg = CMSG_NXTHDR(&mh, cmsg)) {
-		(void)cmsg_parse(cmsg, cmsg_room(&mh, cmsg), &cm);
-		rc = cm.subop == TZS_VSOCK_SHMEM_SUBOP_OFFER ?
-			     offer(n, sd, &cm) :
-			     revoke_fd(n, sd, &cm);
+	return (int)count;
+}
+
+int nwd_shmem_cmsgs(struct tzs_nwd_vsock *n, int sd, const void *control,
+		    size_t control_len)
+{
+	struct tzs_vsock_shmem_cmsg cm[NWD_CMSG_MAX];
+	int count = 0, i = 0, rc = 0;
+
+	if (!nwd_sd_valid(n, sd)) {
+		return -EBADF;
+	}
+	count = cmsgs_parse(control, control_len, cm);
+	if (count < 0) {
+		return count;
+	}
+	for (i = 0; i < count; i++) {
+		rc = cm[i].subop == TZS_VSOCK_SHMEM_SUBOP_OFFER ?
+			     offer(n, sd, &cm[i]) :
+			     revoke_fd(n, sd, &cm[i]);
 		if (rc) {
 			return rc;
 		}

@@ -385,10 +385,21 @@ TEST(malformed_control_messages_are_einval_before_anything_is_done)
 	ASSERT_EQ(tzs_nwd_sendmsg(w.n, sd, NULL, 0, two.b, sizeof(two.b), 0),
 		  -EINVAL);
 	ASSERT_EQ(tzs_nwd_offers(w.n, sd), 0);
-	/* Two good ones, the second fails: the first stays done. */
+	/* One dma-buf named twice: refused before anything is done. */
 	cm_put(CMSG_DATA(c), OFFER, fd, 0, 0);
 	ASSERT_EQ(tzs_nwd_sendmsg(w.n, sd, NULL, 0, two.b, sizeof(two.b), 0),
-		  -EBUSY);
+		  -EINVAL);
+	ASSERT_EQ(tzs_nwd_offers(w.n, sd), 0);
+	/* 9..15 data bytes are no layout of ours. */
+	ASSERT_EQ(send_cmsg(w.n, sd, TZS_SOL_VSOCK, TZS_SCM_VSOCK_SHMEM, d, 12,
+			    0),
+		  -EINVAL);
+	/* A control buffer shorter than one header. */
+	ASSERT_EQ(tzs_nwd_sendmsg(w.n, sd, NULL, 0, two.b, 4, 0), -EINVAL);
+	/* Two good ones, the second fails: the first stays done. */
+	cm_put(CMSG_DATA(c), REVOKE, fd + 1000, 0, 0);
+	ASSERT_EQ(tzs_nwd_sendmsg(w.n, sd, NULL, 0, two.b, sizeof(two.b), 0),
+		  -EBADF);
 	ASSERT_EQ(tzs_nwd_offers(w.n, sd), 1);
 	(void)nw_record_recv(w.n, sd);
 	/* The 32-byte form with zero reserved bytes is Design A's: fine. */
