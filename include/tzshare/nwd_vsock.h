@@ -16,8 +16,9 @@
  * integers of this object, not kernel file descriptors.
  *
  * SCM_VSOCK_SHMEM (tzs_nwd_sendmsg): every control message must be
- * level SOL_VSOCK (287), type SCM_VSOCK_SHMEM (1), with at least the
- * first 8 bytes of struct tzs_vsock_shmem_cmsg. OFFER hands the buffer to
+ * level SOL_VSOCK (287), type SCM_VSOCK_SHMEM (1), with 8, 16 or 32 data
+ * bytes (struct tzs_vsock_shmem_cmsg, its first 8 bytes, or Design A's
+ * 32-byte form). OFFER hands the buffer to
  * the peer the way its heap decides (system: FFA_MEM_SHARE, ffa:
  * FFA_MEM_LEND, protected,*: SEND_SECURE of the pool the heap lent), as a
  * bus area, then OP_SHMEM OFFER; REVOKE (same dma-buf descriptor) runs the
