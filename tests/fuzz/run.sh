@@ -2,8 +2,9 @@
 # Builds every tests/fuzz/fuzz_*.c with libFuzzer + ASan + UBSan and runs
 # each briefly (FUZZ_SECONDS, default 20). Real-peer FF-A vectors seed the
 # descriptor fuzzer, and the QEMU virtio-msg vectors the virtio-msg codec
-# fuzzer, when ../shared/testdata is present (read in place; the writable
-# corpus is a temporary directory).
+# fuzzer, when ../shared/testdata is present, and tests/fuzz/corpus/<target>/
+# seeds its target (all read in place; the writable corpus is a temporary
+# directory).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 secs=${FUZZ_SECONDS:-20}
@@ -27,6 +28,9 @@ for f in tests/fuzz/fuzz_*.c; do
 	fi
 	if [ "$name" = fuzz_vmsg ] && [ -n "$td" ] && [ -d "$td/virtio-msg" ]; then
 		seeds=("$td/virtio-msg")
+	fi
+	if [ -d "tests/fuzz/corpus/$name" ]; then
+		seeds+=("tests/fuzz/corpus/$name")
 	fi
 	echo "fuzz: $name for ${secs}s"
 	if ! "$out/$name" -max_total_time="$secs" -use_value_profile=1 \
