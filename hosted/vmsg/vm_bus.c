@@ -79,19 +79,6 @@ static int ffa_status(const struct ffa_regs *r)
 						FFA_ABORTED;
 }
 
-/* Is area @id shared (or waiting for its AREA_RELEASE)? */
-static bool area_live(const struct tzs_vmsg_bus *b, uint16_t id)
-{
-	unsigned int i = 0;
-
-	for (i = 0; i < VMSG_FFA_MAX_AREAS; i++) {
-		if (b->fe.areas[i].used && b->fe.areas[i].id == id) {
-			return true;
-		}
-	}
-	return false;
-}
-
 static int bus_fail(struct tzs_vmsg_bus *b, int ffa_err)
 {
 	b->last_ffa = ffa_err;
@@ -659,7 +646,8 @@ int tzs_vmsg_bus_reset(struct tzs_vmsg_bus *b)
 			b->drv[i].ops->bus_reset(b->drv[i].ctx);
 		}
 	}
-	if (rc == VMSG_T_OK && b->pool_shared && !area_live(b, b->pool_area)) {
+	if (rc == VMSG_T_OK && b->pool_shared &&
+	    !vmsg_ffa_frontend_area(&b->fe, b->pool_area)) {
 		/* The pool area went with the reset (the drivers gave their
 		 * bounce buffers back above): share it again. */
 		rc = pool_share(b);
@@ -797,104 +785,6 @@ int tzs_vmsg_bus_hotplug(struct tzs_vmsg_bus *b, uint16_t *dev_num,
 	return rc;
 }
 
-int tzs_vmsg_bus_area_share(struct tzs_vmsg_bus *b, uint64_t pa,
-			    uint32_t page_count, uint64_t *bus_addr)
-{
-	return tzs_vmsg_bus_area_share_attrs(
-		b, pa, page_count, VMSG_FFA_AREA_ATTRS_RW, bus_addr, NULL);
-}
-
-int tzs_vmsg_bus_area_share_attrs(struct tzs_vmsg_bus *b, uint64_t pa,
-				  uint32_t page_count, uint32_t attrs,
-				  uint64_t *bus_addr, uint64_t *handle)
-{
-	struct vmsg_ffa_frontend_area *a = NULL;
-	int rc = 0;
-
-	pthread_mutex_lock(&b->lock);
-	rc = vmsg_ffa_frontend_area_share(&b->fe, pa, page_count, attrs,
-					  bus_addr);
-	if (rc == VMSG_T_OK && handle) {
-		a = vmsg_ffa_frontend_area(
-			&b->fe,
-			(uint16_t)(*bus_addr >> VMSG_BUS_ADDR_AREA_SHIFT));
-		*handle = a ? a->handle : 0;
-	}
-	pthread_mutex_unlock(&b->lock);
-	return rc;
-}
-
-int tzs_vmsg_bus_area_attach(struct tzs_vmsg_bus *b, uint64_t handle,
-			     uint64_t tag, uint64_t pa, uint32_t page_count,
-			     uint32_t attrs, uint64_t *bus_addr)
-{
-	int rc = 0;
-
-	pthread_mutex_lock(&b->lock);
-	rc = vmsg_ffa_frontend_area_attach(&b->fe, handle, tag, pa, page_count,
-					   attrs, bus_addr);
-	pthread_mutex_unlock(&b->lock);
-	return rc;
-}
-
-int tzs_vmsg_bus_area_unshare(struct tzs_vmsg_bus *b, uint16_t area_id)
-{
-	int rc = 0;
-
-	pthread_mutex_lock(&b->lock);
-	rc = vmsg_ffa_frontend_area_unshare(&b->fe, area_id);
-	pthread_mutex_unlock(&b->lock);
-	return rc;
-}
-
-void vmsg_bus_area_drop(struct tzs_vmsg_bus *b, uint16_t area_id)
-{
-	struct vmsg_ffa_frontend_area *a = NULL;
-
-	pthread_mutex_lock(&b->lock);
-	a = vmsg_ffa_frontend_area(&b->fe, area_id);
-	/* BUSY leaves the area release-pending: the core reclaims it when
-	 * AREA_RELEASE arrives, nothing more to do here. */
-	if (a && a->used && !a->release_pending) {
-		(void)vmsg_ffa_frontend_area_unshare(&b->fe, area_id);
-	}
-	pthread_mutex_unlock(&b->lock);
-}
-
-int tzs_vmsg_bus_area_reclaim(struct tzs_vmsg_bus *b, uint16_t area_id)
-{
-	struct vmsg_ffa_frontend_area *a = NULL;
-	int rc = VMSG_T_E_STATE;
-
-	pthread_mutex_lock(&b->lock);
-	a = vmsg_ffa_frontend_area(&b->fe, area_id);
-	if (a && a->used) {
-		rc = VMSG_T_OK;
-		/* The SPMC refuses while the SP still holds it: no harm. */
-		if (!a->external) {
-			rc = tzs_ep_mem_reclaim(b->v, a->handle, 0) == FFA_OK ?
-				     VMSG_T_OK :
-				     VMSG_T_E_BUS;
-			b->stats.reclaims += rc == VMSG_T_OK;
-		}
-		if (rc == VMSG_T_OK) {
-			memset(a, 0, sizeof(*a));
-		}
-	}
-	pthread_mutex_unlock(&b->lock);
-	return rc;
-}
-
-bool tzs_vmsg_bus_area_live(struct tzs_vmsg_bus *b, uint16_t area_id)
-{
-	bool live = false;
-
-	pthread_mutex_lock(&b->lock);
-	live = area_live(b, area_id);
-	pthread_mutex_unlock(&b->lock);
-	return live;
-}
-
 int tzs_vmsg_bus_last_ffa_error(struct tzs_vmsg_bus *b)
 {
 	int rc = 0;
@@ -920,84 +810,6 @@ struct vmsg_ffa_frontend *tzs_vmsg_bus_frontend(struct tzs_vmsg_bus *b)
 
 /* ---------------------------------------------------------------------- */
 /* DMA memory                                                              */
-
-int tzs_vmsg_dma_alloc(struct tzs_vmsg_bus *b, uint64_t len,
-		       struct tzs_vmsg_dma *d)
-{
-	uint64_t off = 0;
-	int rc = 0;
-
-	pthread_mutex_lock(&b->lock);
-	rc = tzs_buddy_alloc(&b->dram, len, 1, &off);
-	pthread_mutex_unlock(&b->lock);
-	if (rc != TZS_BUDDY_OK) {
-		return -ENOMEM;
-	}
-	d->pa = b->win_pa + (uint64_t)off;
-	d->va = b->win_va + off;
-	d->len = (len + TZS_PAGE_SIZE - 1) & ~(uint64_t)(TZS_PAGE_SIZE - 1);
-	return 0;
-}
-
-void tzs_vmsg_dma_free(struct tzs_vmsg_bus *b, struct tzs_vmsg_dma *d)
-{
-	if (!d->va) {
-		return;
-	}
-	pthread_mutex_lock(&b->lock);
-	/* Our own bookkeeping: a bad address is a bug of the caller. */
-	CHECK(tzs_buddy_free(&b->dram, d->pa - b->win_pa, 0, NULL) ==
-	      TZS_BUDDY_OK);
-	pthread_mutex_unlock(&b->lock);
-	memset(d, 0, sizeof(*d));
-}
-
-int vmsg_bus_pool_alloc(struct tzs_vmsg_bus *b, uint32_t len, uint8_t **host,
-			uint64_t *bus_addr)
-{
-	uint64_t off = 0;
-	int rc = TZS_BUDDY_E_NOMEM;
-
-	pthread_mutex_lock(&b->lock);
-	if (b->pool_shared) {
-		rc = tzs_buddy_alloc(&b->pool, len, 1, &off);
-	}
-	pthread_mutex_unlock(&b->lock);
-	if (rc != TZS_BUDDY_OK) {
-		return VMSG_T_E_NOMEM;
-	}
-	*host = b->pool_mem.va + off;
-	*bus_addr = b->pool_bus + (uint64_t)off;
-	return VMSG_T_OK;
-}
-
-void vmsg_bus_pool_free_locked(struct tzs_vmsg_bus *b, uint64_t bus_addr)
-{
-	CHECK(tzs_buddy_free(&b->pool, bus_addr - b->pool_bus, 0, NULL) ==
-	      TZS_BUDDY_OK);
-}
-
-void vmsg_bus_pool_free(struct tzs_vmsg_bus *b, uint64_t bus_addr)
-{
-	pthread_mutex_lock(&b->lock);
-	vmsg_bus_pool_free_locked(b, bus_addr);
-	pthread_mutex_unlock(&b->lock);
-}
-
-int vmsg_bus_dma_map(struct tzs_vmsg_bus *b, uint64_t pa, uint32_t len,
-		     bool writable, uint64_t *bus_addr)
-{
-	uint32_t attrs = VMSG_FFA_AREA_ATTRS_RW;
-	int rc = 0;
-
-	if (!writable) {
-		attrs &= ~VMSG_AREA_ATTR_WRITABLE;
-	}
-	pthread_mutex_lock(&b->lock);
-	rc = vmsg_ffa_dma_map(&b->fe, pa, len, attrs, bus_addr);
-	pthread_mutex_unlock(&b->lock);
-	return rc;
-}
 
 void vmsg_bus_attach_driver(struct tzs_vmsg_bus *b, uint16_t dev_num,
 			    const struct vmsg_bus_driver_ops *ops, void *ctx)
