@@ -38,8 +38,8 @@ struct nwd_offer {
 	int sd;
 	struct tzs_dmabuf *buf;
 	struct vsock_shmem m; /* what we announced */
-	bool own_area; /* SHARE / LEND: an area of its own, else the pool's */
-	uint16_t area_id;
+	uint16_t
+		area_id; /* SHARE / LEND: its own area (SEND_SECURE: the pool's) */
 };
 
 struct nwd_pool {

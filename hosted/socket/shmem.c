@@ -220,12 +220,18 @@ static int offer_map(struct tzs_nwd_vsock *n, struct nwd_offer *o,
 	if (rc) {
 		return rc == VMSG_T_E_NOMEM ? -ENOBUFS : -EIO;
 	}
-	o->own_area = true;
 	o->area_id = (uint16_t)(bus >> VMSG_BUS_ADDR_AREA_SHIFT);
 	o->m.bus_addr = bus;
 	o->m.ffa_handle = handle;
 	o->m.ffa_tag = 0;
 	return 0;
+}
+
+/* SHARE and LEND offers have an area of their own; SEND_SECURE points
+ * into its pool's, which the heap owns. */
+static bool own_area(const struct nwd_offer *o)
+{
+	return o->m.kind != VSOCK_SHMEM_SEND_SECURE;
 }
 
 /* Give the memory back: unshare (reclaim), waiting for a late release.
@@ -235,7 +241,7 @@ static int offer_unmap(struct tzs_nwd_vsock *n, struct nwd_offer *o)
 	uint64_t deadline = nwd_now_ms() + RELEASE_TIMEOUT_MS;
 	int rc = 0;
 
-	if (!o->own_area) {
+	if (!own_area(o)) {
 		return 0;
 	}
 	rc = tzs_vmsg_bus_area_unshare(n->bus, o->area_id);
@@ -358,7 +364,7 @@ static bool device_let_go(struct tzs_nwd_vsock *n, const struct nwd_offer *o)
 	if (o->state == OFFER_DONE || o->state == OFFER_REJECTED) {
 		return true;
 	}
-	if (o->own_area || !n->gone) {
+	if (own_area(o) || !n->gone) {
 		return true;
 	}
 	/* A secure partition that still answers may still use the pool. */
